@@ -1,0 +1,68 @@
+"""Seeded data, made with numpy alone so the points exist before torch has loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.settings import Settings
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Points to fit, in float64, in the data's own units."""
+
+    x: np.ndarray
+    """x of every point, shape (N,)."""
+    y: np.ndarray
+    """y of every point, shape (N,)."""
+    source: str
+    """Where the points came from: a built-in dataset's name or a file's path."""
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+
+def data_rng(seed: int) -> np.random.Generator:
+    """The generator of a seed's data: independent of torch and of the device, so every device sees the same."""
+    return np.random.default_rng(seed)
+
+
+def synthesize(settings: Settings) -> Dataset:
+    """The built-in dataset the settings name: the tutorial's recipe with every number a setting."""
+    s = settings
+    rng = data_rng(s.seed)
+    x = np.linspace(s.x_min, s.x_max, s.points)
+    noise = s.noise * rng.standard_normal(s.points)
+    if s.dataset == "linear":
+        y = s.slope * x + s.intercept + noise
+    elif s.dataset == "quadratic":
+        # A parabola through the line's ends, bowed by the range, so the same axes fit it.
+        middle = (s.x_min + s.x_max) / 2
+        half = (s.x_max - s.x_min) / 2
+        y = s.slope * x + s.intercept + s.slope * half * (((x - middle) / half) ** 2 - 1 / 3) + noise
+    elif s.dataset == "sine":
+        # One and a half periods over the range, with the line's slope as its amplitude scale.
+        phase = 3 * np.pi * (x - s.x_min) / (s.x_max - s.x_min)
+        amplitude = s.slope * (s.x_max - s.x_min) / 4
+        y = s.intercept + amplitude * np.sin(phase) + noise
+    elif s.dataset == "outliers":
+        y = s.slope * x + s.intercept + noise
+        # One point in ten, at least one, thrown far off the line: what a robust loss ignores.
+        count = max(1, s.points // 10)
+        picked = rng.choice(s.points, size=count, replace=False)
+        spread = abs(s.slope) * (s.x_max - s.x_min) + 10 * s.noise + 1
+        y[picked] += spread * rng.uniform(0.5, 1.0, size=count) * rng.choice([-1.0, 1.0], size=count)
+    else:  # validate() rejects other names first
+        raise ValueError(f"unknown dataset {s.dataset!r}")
+    return Dataset(x=x, y=y, source=s.dataset)
+
+
+def load_dataset(settings: Settings) -> Dataset:
+    """The settings' data: the CSV file when one is named, else the built-in dataset."""
+    if settings.data is not None:
+        from engine.csv_data import read_csv
+
+        return read_csv(settings.data, settings.x_column, settings.y_column)
+    return synthesize(settings)

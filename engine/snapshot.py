@@ -1,0 +1,84 @@
+"""What the descent yields after each update: an immutable snapshot, read lazily.
+
+A snapshot keeps one small tensor on the run's device; its numbers are copied to the host only
+when a consumer reads them, so a CUDA run never waits on the GPU for snapshots nobody looks at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import torch
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a snapshot's tensor is laid out: [loss, θ…, ∂L/∂θ…, test loss?]."""
+
+    names: tuple[str, ...]
+    """The model's named scalars, in order (empty for an MLP, which reports a count)."""
+    size: int
+    """How many numbers θ holds."""
+    has_test_loss: bool
+    """Whether a held-out loss follows the gradient."""
+    to_data_units: object
+    """θ as fitted → named parameters in the data's units (the model's `data_units`)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state after `step` updates: θ, the loss there and its gradient."""
+
+    step: int
+    """Updates done so far (0 is the start)."""
+    values: torch.Tensor
+    """[loss, θ…, ∂L/∂θ…, test loss?] on the run's device, detached: read through the properties."""
+    layout: Layout
+    """What `values` holds."""
+    status: str
+    """running, done (every step taken) or diverged (the loss blew up; the run ends here)."""
+    diverged_at: int | None = None
+    """The first step whose loss was not finite or above 1e6 × the first loss."""
+
+    @cached_property
+    def host(self) -> np.ndarray:
+        """`values` on the host, in float64 (the one device→host copy)."""
+        return self.values.detach().to("cpu", torch.float64).numpy()
+
+    @property
+    def loss(self) -> float:
+        return float(self.host[0])
+
+    @property
+    def vector(self) -> np.ndarray:
+        """θ as fitted (in standardized units when standardization is on)."""
+        return self.host[1 : 1 + self.layout.size]
+
+    @property
+    def gradient(self) -> np.ndarray:
+        """∂L/∂θ, for θ as fitted."""
+        return self.host[1 + self.layout.size : 1 + 2 * self.layout.size]
+
+    @property
+    def params(self) -> dict[str, float]:
+        """Named parameters in the data's units (empty for an MLP)."""
+        if not self.layout.names:
+            return {}
+        return dict(zip(self.layout.names, map(float, self.layout.to_data_units(self.vector))))
+
+    @property
+    def grads(self) -> dict[str, float]:
+        """∂L/∂(each named parameter as fitted) (empty for an MLP)."""
+        if not self.layout.names:
+            return {}
+        return dict(zip(self.layout.names, map(float, self.gradient)))
+
+    @property
+    def test_loss(self) -> float | None:
+        return float(self.host[-1]) if self.layout.has_test_loss else None
+
+    @property
+    def finished(self) -> bool:
+        return self.status != "running"

@@ -1,0 +1,78 @@
+"""`descent run`: the descent without the app, for scripts and for the curious."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from engine.errors import DataError, SettingError
+from engine.settings import Settings, option_name
+from tui.options import fail
+from tui.report import run_report, summary_lines
+
+EXIT_DONE, EXIT_DIVERGED = 0, 1
+PROGRESS_EVERY_S = 0.1  # the bar redraws at most 10 times a second, however fast the steps go
+
+
+def run_headless(settings: Settings, as_json: bool = False, plot: bool = False) -> int:
+    """Descend to the end; print the summary (or JSON) on stdout; return the exit code."""
+    from engine.descend import descend
+    from engine.optimum import least_squares
+    from engine.problem import make_problem
+
+    try:
+        problem = make_problem(settings)
+    except SettingError as error:
+        fail(f"{option_name(error.setting)}: {error.message}")
+    except DataError as error:
+        fail(str(error))
+    optimum = least_squares(problem)
+    with _progress(settings.steps) as advance:
+        start = time.perf_counter()
+        first = last = None
+        next_draw = start
+        for snapshot in descend(problem):
+            first = first or snapshot
+            last = snapshot
+            now = time.perf_counter()
+            if now >= next_draw:
+                advance(snapshot.step)
+                next_draw = now + PROGRESS_EVERY_S
+        seconds = time.perf_counter() - start
+        advance(last.step)
+    report = run_report(problem, first, last, optimum, seconds)
+    if as_json:
+        print(json.dumps(report, allow_nan=False))
+    else:
+        print("\n".join(summary_lines(report, settings)))
+    if plot:
+        from tui.ascii_plot import final_plot
+
+        print(final_plot(problem, last))
+    return EXIT_DIVERGED if report["diverged"] else EXIT_DONE
+
+
+class _progress:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return lambda step: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress(
+            "descending", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=True
+        )
+        self.bar.start()
+        task = self.bar.add_task("descent", total=self.total)
+        return lambda step: self.bar.update(task, completed=step)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()

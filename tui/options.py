@@ -1,0 +1,86 @@
+"""Command-line options made from the engine's settings, shared by `descent run` and the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import MISSING, fields
+from typing import NoReturn
+
+from engine.errors import SettingError
+from engine.settings import Settings, option_name, validate
+
+USAGE_ERROR = 2
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr and exit 2, without the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(message)
+
+
+def fail(message: str) -> NoReturn:
+    """Print `descent: error: MESSAGE` on stderr and exit 2."""
+    sys.stderr.write(f"descent: error: {message}\n")
+    raise SystemExit(USAGE_ERROR)
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text.replace("_", ""))
+    except ValueError:
+        # Accept 1e6 for a count, as people type it, but only when it is a whole number.
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not value.is_integer():
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        return int(value)
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+_TYPES = {"int": _integer, "float": _number, "str": str, "str | None": str, "int | None": _integer}
+
+
+def add_setting_options(parser: argparse.ArgumentParser) -> None:
+    """One option per setting, grouped as in the app's panel; defaults stay unset so files and presets can fill them."""
+    groups: dict[str, argparse._ArgumentGroup] = {}
+    for f in fields(Settings):
+        group_name = f.metadata["group"]
+        group = groups.setdefault(group_name, parser.add_argument_group(group_name))
+        default = f.default if f.default is not MISSING else None
+        help_text = f"{f.metadata['help']} (default: {default})"
+        if f.type in ("bool", bool):
+            group.add_argument(option_name(f.name), dest=f.name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+            continue
+        kwargs = {"choices": f.metadata["choices"]} if "choices" in f.metadata else {}
+        group.add_argument(
+            option_name(f.name),
+            dest=f.name,
+            type=_TYPES[str(f.type)],
+            default=None,
+            metavar=f.name.upper(),
+            help=help_text,
+            **kwargs,
+        )
+
+
+def settings_from(args: argparse.Namespace, base: Settings | None = None) -> Settings:
+    """The settings the parsed options give, over `base`; exits 2 with one line when one is bad."""
+    given = {f.name: getattr(args, f.name) for f in fields(Settings) if getattr(args, f.name, None) is not None}
+    try:
+        return validate(Settings(**{**_as_dict(base or Settings()), **given}))
+    except SettingError as error:
+        fail(f"{option_name(error.setting)}: {error.message}")
+
+
+def _as_dict(settings: Settings) -> dict:
+    return {f.name: getattr(settings, f.name) for f in fields(Settings)}

@@ -1,0 +1,57 @@
+"""What a finished headless run reports: a JSON-ready dict and a short human summary."""
+
+from __future__ import annotations
+
+import math
+
+from engine.snapshot import Snapshot
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """JSON has no NaN or infinity: a blown-up loss is reported as null."""
+    return value if value is not None and math.isfinite(value) else None
+
+
+def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float) -> dict:
+    """The `--json` object of one run."""
+    report = {
+        "steps": last.step,
+        "initial_loss": finite_or_none(first.loss),
+        "loss": finite_or_none(last.loss),
+        "params": {name: finite_or_none(value) for name, value in last.params.items()},
+        "grads": {name: finite_or_none(value) for name, value in last.grads.items()},
+        "optimum": None if optimum is None else {"params": optimum.params, "loss": optimum.loss},
+        "diverged": last.status == "diverged",
+        "diverged_at": last.diverged_at,
+        "device": str(problem.device),
+        "points": len(problem.train),
+        "seconds": seconds,
+        "steps_per_second": last.step / seconds if seconds > 0 else None,
+    }
+    if last.test_loss is not None:
+        report["test_loss"] = finite_or_none(last.test_loss)
+    return report
+
+
+def summary_lines(report: dict, settings) -> list[str]:
+    """A few lines a person reads after `descent run`."""
+    params = ", ".join(f"{name} = {_number(value)}" for name, value in report["params"].items())
+    lines = [
+        f"{report['steps']} steps of {settings.optimizer} at lr {settings.lr:g} on {report['points']} points ({report['device']})",
+        f"loss {_number(report['initial_loss'])} → {_number(report['loss'])}    {params}",
+    ]
+    optimum = report["optimum"]
+    if optimum is not None:
+        best = ", ".join(f"{name} = {_number(value)}" for name, value in optimum["params"].items())
+        lines.append(f"least squares: loss {_number(optimum['loss'])}    {best}")
+    if "test_loss" in report:
+        lines.append(f"held-out loss {_number(report['test_loss'])}")
+    if report["diverged"]:
+        lines.append(f"DIVERGED at step {report['diverged_at']}: the loss blew up; try a smaller --lr (now {settings.lr:g}).")
+    rate = report["steps_per_second"]
+    lines.append(f"{report['seconds']:.3f} s descending" + (f", {rate:,.0f} steps/s" if rate else ""))
+    return lines
+
+
+def _number(value: float | None) -> str:
+    return "inf/nan" if value is None else f"{value:.6g}"
