@@ -67,10 +67,12 @@ def main() -> None:
         problem = make_problem(settings)
         x = torch.as_tensor(problem.dataset.x, dtype=torch.float32, device=problem.device)
         y = torch.as_tensor(problem.dataset.y, dtype=torch.float32, device=problem.device)
-        steps = max(50, min(20_000, int(2e9 / (points * 100 + 1e5))))
+        # About a second a round for each: short rounds at large N are dominated by malloc warming up
+        # (glibc's mmap threshold adapts only after the first few 4 MB tensors are freed).
+        steps = max(200, min(20_000, int(3e8 / (points + 10_000))))
         tutorial, engine = [], []
-        tutorial_loop(x, y, settings.lr, steps // 10)  # warm-up
-        engine_run(settings, steps // 10)
+        tutorial_loop(x, y, settings.lr, steps // 4)  # warm-up
+        engine_run(settings, steps // 4)
         for _ in range(args.rounds):
             tutorial.append(tutorial_loop(x, y, settings.lr, steps))
             engine.append(engine_run(settings, steps))

@@ -49,39 +49,41 @@ def descend(problem: Problem) -> Iterator[Snapshot]:
     lr = settings.lr
     on_cpu = problem.device.type == "cpu"
     check_every = 1 if on_cpu else ACCELERATOR_CHECK_EVERY
-    pending: list[torch.Tensor] = []  # losses not yet checked (accelerators only)
+    # Flat views of θ, made once: they follow the in-place updates, and 1-D tensors need none.
+    flat = [t if t.dim() == 1 else t.view(-1) for t in tensors]
+    pending: list[torch.Tensor] = []  # losses not yet checked
     limit: float | None = None  # the divergence threshold, once the first loss is known
     last = settings.steps
     step = 0
     loss = closure()
     while True:
         with no_grad:
-            parts = [loss.detach().reshape(1)]
-            parts += [t.detach().reshape(-1) for t in tensors]
-            parts += [t.grad.reshape(-1) for t in tensors]
+            parts = [loss.view(1), *flat, *[t.grad.view(-1) for t in tensors]]
             if holdout:
-                parts.append(loss_fn(model(problem.x_test), problem.y_test).reshape(1))
+                parts.append(loss_fn(model(problem.x_test), problem.y_test).view(1))
             values = torch.cat(parts)
             if manual and step < last:
-                # update (the tutorial's rule, here rather than in ManualDescent.step to enter
-                # no_grad once a step: at 100 points each entry costs 3% of a step)
+                # update: the tutorial's rule, here rather than in ManualDescent.step so that
+                # no_grad is entered once a step (each entry costs 3% of a step at 100 points)
                 for t in tensors:
                     t.sub_(t.grad, alpha=lr)
         status, diverged_at = "running", None
-        pending.append(values[0])
+        pending.append(loss)
         if step == last or len(pending) >= check_every:
-            losses = [values[0].item()] if on_cpu else torch.stack(pending).tolist()
+            # On a CPU this reads one number; on a GPU, one sync per ACCELERATOR_CHECK_EVERY steps.
+            losses = [loss.item()] if on_cpu else torch.stack(pending).tolist()
+            pending.clear()
             if limit is None:
                 first = losses[0]
                 limit = DIVERGENCE_FACTOR * max(abs(first), 1e-30) if math.isfinite(first) else -math.inf
             for offset, value in enumerate(losses):
-                if not (math.isfinite(value) and value <= limit):
+                if not value <= limit:  # also true for nan
                     status, diverged_at = "diverged", step - len(losses) + 1 + offset
                     break
-            pending.clear()
-        if status == "running" and step == last:
-            status = "done"
-        yield Snapshot(step=step, values=values, layout=layout, status=status, diverged_at=diverged_at)
+            else:
+                if step == last:
+                    status = "done"
+        yield Snapshot(step, values, layout, status, diverged_at)
         if status != "running":
             return
         if manual:
@@ -96,7 +98,6 @@ def descend(problem: Problem) -> Iterator[Snapshot]:
             optimizer.zero_grad(set_to_none=True)
         step += 1
         loss = closure()
-
 
 def _fresh(optimizer, closure) -> torch.Tensor:
     """L-BFGS re-evaluates the loss in its line search: each evaluation starts from clear grads."""

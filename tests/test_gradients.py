@@ -1,0 +1,38 @@
+"""Autograd's gradients against the analytic ones, for the tutorial's model and its warm-up."""
+
+import numpy as np
+import torch
+
+from engine.descend import descend
+from engine.problem import make_problem
+from engine.settings import Settings
+
+
+def test_snapshot_gradient_equals_the_analytic_one():
+    settings = Settings(points=50, seed=3, steps=5)
+    problem = make_problem(settings)
+    x = problem.dataset.x.astype(np.float32).astype(np.float64)
+    y = problem.dataset.y.astype(np.float32).astype(np.float64)
+    for snapshot in descend(problem):
+        k, b = snapshot.vector
+        residual = k * x + b - y
+        expected = {"k": 2 * np.mean(residual * x), "b": 2 * np.mean(residual)}
+        for name in ("k", "b"):
+            assert abs(snapshot.grads[name] - expected[name]) <= 1e-5 * abs(expected[name])
+
+
+def test_snapshot_loss_is_the_mse_at_its_parameters():
+    problem = make_problem(Settings(points=30, seed=1, steps=3))
+    x, y = problem.dataset.x, problem.dataset.y
+    for snapshot in descend(problem):
+        k, b = snapshot.vector
+        assert abs(snapshot.loss - np.mean((k * x + b - y) ** 2)) <= 1e-5 * snapshot.loss
+
+
+def test_tutorial_warmup_gradient():
+    """The tutorial's first autograd example: z = mean((x + 2)²) has dz/dx = 2(x + 2)/100."""
+    x = torch.linspace(0, 10, 100, requires_grad=True)
+    z = torch.mean((x + 2) ** 2)
+    z.backward()
+    expected = 2 * (np.linspace(0, 10, 100) + 2) / 100
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-5)
