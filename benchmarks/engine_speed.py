@@ -43,7 +43,7 @@ def engine_run(settings: Settings, steps: int) -> float:
     problem = make_problem(settings.with_changes(steps=steps))
     _sync(problem.device)
     start = time.perf_counter()
-    for snapshot in descend(problem):
+    for _snapshot in descend(problem):
         pass
     _sync(problem.device)
     return steps / (time.perf_counter() - start)

@@ -34,4 +34,4 @@ def least_squares(problem: Problem) -> Optimum | None:
     vector = torch.linalg.lstsq(phi, y.unsqueeze(1), driver="gelsd").solution.squeeze(1)
     loss = float(torch.mean((phi @ vector - y) ** 2))
     vector = vector.numpy()
-    return Optimum(params=dict(zip(model.names, map(float, model.data_units(vector)))), vector=vector, loss=loss)
+    return Optimum(params=dict(zip(model.names, map(float, model.data_units(vector)), strict=True)), vector=vector, loss=loss)

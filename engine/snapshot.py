@@ -66,14 +66,14 @@ class Snapshot:
         """Named parameters in the data's units (empty for an MLP)."""
         if not self.layout.names:
             return {}
-        return dict(zip(self.layout.names, map(float, self.layout.to_data_units(self.vector))))
+        return dict(zip(self.layout.names, map(float, self.layout.to_data_units(self.vector)), strict=True))
 
     @property
     def grads(self) -> dict[str, float]:
         """∂L/∂(each named parameter as fitted) (empty for an MLP)."""
         if not self.layout.names:
             return {}
-        return dict(zip(self.layout.names, map(float, self.gradient)))
+        return dict(zip(self.layout.names, map(float, self.gradient), strict=True))
 
     @property
     def test_loss(self) -> float | None:

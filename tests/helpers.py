@@ -23,6 +23,6 @@ def last_snapshot(problem):
     from engine.descend import descend
 
     snapshot = None
-    for snapshot in descend(problem):
+    for snapshot in descend(problem):  # noqa: B007 - the last one is the point
         pass
     return snapshot

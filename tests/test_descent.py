@@ -31,7 +31,7 @@ def test_plain_updates_follow_the_rule():
     """Each update is θ ← θ − lr·∂L/∂θ, computed here independently in float64."""
     settings = Settings(points=20, steps=4, lr=1e-4, seed=7)
     snapshots = list(descend(make_problem(settings)))
-    for before, after in zip(snapshots, snapshots[1:]):
+    for before, after in zip(snapshots, snapshots[1:], strict=False):
         np.testing.assert_allclose(after.vector, before.vector - settings.lr * before.gradient, rtol=1e-6, atol=1e-7)
 
 
