@@ -94,7 +94,9 @@ def test_special_files_are_refused(tmp_path):
 
 @FUZZ
 @given(
-    name=st.sampled_from(["points", "x_min", "x_max", "slope", "intercept", "noise", "seed", "lr", "steps", "momentum", "huber_delta", "holdout", "start"]),
+    name=st.sampled_from(
+        ["points", "x_min", "x_max", "slope", "intercept", "noise", "seed", "lr", "steps", "momentum", "huber_delta", "holdout", "start"]
+    ),
     value=numbers,
 )
 def test_fuzzed_numeric_settings(name, value):
@@ -113,7 +115,9 @@ def test_fuzzed_numeric_settings(name, value):
 
 @FUZZ
 @given(
-    option=st.sampled_from(["--points", "--lr", "--steps", "--noise", "--x-min", "--seed", "--model", "--optimizer", "--device", "--batch-size"]),
+    option=st.sampled_from(
+        ["--points", "--lr", "--steps", "--noise", "--x-min", "--seed", "--model", "--optimizer", "--device", "--batch-size"]
+    ),
     text=st.one_of(number_text, st.text(max_size=12)),
 )
 def test_fuzzed_command_line_values(capsys, option, text):

@@ -21,6 +21,15 @@ def build_parser() -> OneLineParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # ctrl+c while torch loads or the data is made: no traceback, the shell's usual status.
+        sys.stderr.write("descent: interrupted\n")
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     settings = settings_from(args)
     if args.command == "run":

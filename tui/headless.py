@@ -12,6 +12,7 @@ from tui.options import fail
 from tui.report import run_report, summary_lines
 
 EXIT_DONE, EXIT_DIVERGED = 0, 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a ctrl+c
 PROGRESS_EVERY_S = 0.1  # the bar redraws at most 10 times a second, however fast the steps go
 
 
@@ -28,20 +29,31 @@ def run_headless(settings: Settings, as_json: bool = False, plot: bool = False) 
     except DataError as error:
         fail(str(error))
     optimum = least_squares(problem)
+    interrupted = False
     with _progress(settings.steps) as advance:
         start = time.perf_counter()
         first = last = None
         next_draw = start
-        for snapshot in descend(problem):
-            first = first or snapshot
-            last = snapshot
-            now = time.perf_counter()
-            if now >= next_draw:
-                advance(snapshot.step)
-                next_draw = now + PROGRESS_EVERY_S
+        try:
+            for snapshot in descend(problem):
+                first = first or snapshot
+                last = snapshot
+                now = time.perf_counter()
+                if now >= next_draw:
+                    advance(snapshot.step)
+                    next_draw = now + PROGRESS_EVERY_S
+        except KeyboardInterrupt:
+            # ctrl+c: stop at once and report the last complete step, as a finished run would.
+            interrupted = True
         seconds = time.perf_counter() - start
-        advance(last.step)
+        if last is not None:
+            advance(last.step)
+    if last is None:
+        sys.stderr.write("descent: interrupted before the first step\n")
+        return EXIT_INTERRUPTED
     report = run_report(problem, first, last, optimum, seconds)
+    if interrupted:
+        report["interrupted"] = True
     if as_json:
         print(json.dumps(report, allow_nan=False))
     else:
@@ -50,6 +62,8 @@ def run_headless(settings: Settings, as_json: bool = False, plot: bool = False) 
         from tui.ascii_plot import final_plot
 
         print(final_plot(problem, last))
+    if interrupted:
+        return EXIT_INTERRUPTED
     return EXIT_DIVERGED if report["diverged"] else EXIT_DONE
 
 

@@ -46,6 +46,8 @@ def summary_lines(report: dict, settings) -> list[str]:
         lines.append(f"least squares: loss {_number(optimum['loss'])}    {best}")
     if "test_loss" in report:
         lines.append(f"held-out loss {_number(report['test_loss'])}")
+    if report.get("interrupted"):
+        lines.append(f"INTERRUPTED at step {report['steps']} of {settings.steps} (ctrl+c); the figures above are from that step.")
     if report["diverged"]:
         lines.append(f"DIVERGED at step {report['diverged_at']}: the loss blew up; try a smaller --lr (now {settings.lr:g}).")
     rate = report["steps_per_second"]
