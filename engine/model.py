@@ -48,6 +48,7 @@ class LinearInParameters:
         self.names = ("k", "b") if kind == "linear" else tuple(f"c{j}" for j in range(degree + 1))
         self.theta = torch.tensor(start, dtype=dtype, device=device, requires_grad=True)
         self.tensors = [self.theta]
+        self.parameter_count = len(self.names)
         self._to_data_units = self._data_unit_map()
 
     def features_np(self, x_fit: np.ndarray) -> np.ndarray:
@@ -94,12 +95,15 @@ def start_rng(seed: int, start: int) -> np.random.Generator:
     return np.random.default_rng([seed, start])
 
 
-def build_model(spec: str, scaling: Scaling, rng: np.random.Generator, dtype, device):
-    """The model a `--model` value names, started from U(0,1) draws as in the tutorial."""
+def build_model(spec: str, scaling: Scaling, rng: np.random.Generator, dtype, device, target: Scaling | None = None):
+    """The model a `--model` value names; linear models start from U(0,1) draws as in the tutorial.
+
+    `target` is y's standardization, used by the MLP alone (a linear model's θ absorbs any scale of y).
+    """
     kind, size = parse_model(spec)
     if kind in ("linear", "poly"):
         count = 2 if kind == "linear" else size + 1
         return LinearInParameters(kind, size, scaling, rng.uniform(0.0, 1.0, count), dtype, device)
     from engine.mlp import MLP
 
-    return MLP(size, scaling, rng, dtype, device)
+    return MLP(size, scaling, rng, dtype, device, target)
