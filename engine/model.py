@@ -7,6 +7,7 @@ the least-squares optimum and the Hessian come straight from Φ.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -74,12 +75,21 @@ class LinearInParameters:
         return self.features(x_fit) @ self.theta
 
     def _data_unit_map(self) -> np.ndarray:
-        # Φ(x)·θ_data = Φ(x_fit)·θ_fit for every x: both sides are polynomials of degree ≤ P−1,
-        # so matching them on P distinct points gives the exact linear map θ_data = T·θ_fit.
+        # x_fit = (x − s)/c, so Σⱼ aⱼ·x_fitʲ = Σⱼ aⱼ·c⁻ʲ·Σᵢ C(j,i)·xⁱ·(−s)^(j−i): a binomial expansion gives
+        # the exact linear map θ_data = T·θ_fit (solving a Vandermonde system instead loses digits at degree 10).
         if self.scaling == Scaling():
             return np.eye(len(self.names))
-        grid = self.scaling.shift + self.scaling.scale * np.linspace(-1.0, 1.0, len(self.names))
-        return np.linalg.solve(self.features_np(grid), self.features_np(self.scaling.apply(grid)))
+        s, c = self.scaling.shift, self.scaling.scale
+        size = self.degree + 1 if self.kind == "poly" else 2
+        power = np.zeros((size, size))  # in powers of x: column j is x_fitʲ
+        for j in range(size):
+            for i in range(j + 1):
+                power[i, j] = math.comb(j, i) * (-s) ** (j - i) / c**j
+        if self.kind == "poly":
+            return power
+        # linear's θ is (k, b): the powers 1 and 0, in that order.
+        swap = np.array([[0.0, 1.0], [1.0, 0.0]])
+        return swap @ power @ swap
 
     def data_units(self, vector: np.ndarray) -> np.ndarray:
         """Named parameters in the data's own units, from θ as fitted."""
