@@ -32,9 +32,7 @@ BAD = [
 @pytest.mark.parametrize("argv, option, allowed", BAD, ids=[" ".join(case[0]) for case in BAD])
 def test_bad_option_exits_2_with_one_line(argv, option, allowed):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "run", *argv], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
-    )
+    done = subprocess.run([sys.executable, "-m", "tui.cli", "run", *argv], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert done.returncode == 2
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr

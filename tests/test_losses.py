@@ -97,3 +97,17 @@ def test_a_huge_delta_makes_huber_half_the_mse_fit():
     k, b = line_fit(data.x, data.y)
     assert last.params["k"] == pytest.approx(k, rel=1e-4)
     assert last.params["b"] == pytest.approx(b, abs=1e-3)
+
+
+@pytest.mark.parametrize("loss", ["mae", "huber"])
+def test_robust_losses_shrug_off_the_outliers_dataset(loss):
+    # Seed 2's outliers tilt the least-squares line well away from the true one (y = x): ~10 RMS off.
+    settings = Settings(seed=2, dataset="outliers", loss=loss, huber_delta=10.0, standardize=True, optimizer="lbfgs", lr=1.0, steps=20)
+    problem, _, last = run(settings)
+    x, y = problem.dataset.x, problem.dataset.y
+    k_squares, b_squares = line_fit(x, y)
+
+    def off_the_truth(k, b):
+        return np.sqrt(np.mean(((k - 1) * x + b) ** 2))
+
+    assert off_the_truth(last.params["k"], last.params["b"]) < off_the_truth(k_squares, b_squares) / 4
