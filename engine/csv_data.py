@@ -60,7 +60,7 @@ def _number(text: str) -> float | None:
 
 def _column_index(path: str, spec: str, header: list[str] | None, width: int, role: str) -> int:
     spec = spec.strip()
-    if spec.isdigit():
+    if spec.isascii() and spec.isdigit():  # "²".isdigit() is True, but int() refuses it
         index = int(spec) - 1
         if not 0 <= index < width:
             raise DataError(f"{path}: has {width} column(s); {role} column {spec} does not exist (positions start at 1)")

@@ -25,6 +25,12 @@ no_grad = torch.no_grad()  # one instance, re-entered every step: building it an
 
 def descend(problem: Problem) -> Iterator[Snapshot]:
     """Yield a snapshot at the start and after every update, until the steps are done or the loss diverges."""
+    if problem.settings.batch_size is not None:
+        from engine.minibatch import descend_in_batches, uses_batches
+
+        if uses_batches(problem):
+            yield from descend_in_batches(problem)
+            return
     settings, model, loss_fn = problem.settings, problem.model, problem.loss_fn
     tensors = model.tensors
     optimizer = make_optimizer(settings, tensors)

@@ -7,6 +7,7 @@ the least-squares optimum and the Hessian come straight from Φ.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,6 +49,7 @@ class LinearInParameters:
         self.names = ("k", "b") if kind == "linear" else tuple(f"c{j}" for j in range(degree + 1))
         self.theta = torch.tensor(start, dtype=dtype, device=device, requires_grad=True)
         self.tensors = [self.theta]
+        self.parameter_count = len(self.names)
         self._to_data_units = self._data_unit_map()
 
     def features_np(self, x_fit: np.ndarray) -> np.ndarray:
@@ -73,12 +75,21 @@ class LinearInParameters:
         return self.features(x_fit) @ self.theta
 
     def _data_unit_map(self) -> np.ndarray:
-        # Φ(x)·θ_data = Φ(x_fit)·θ_fit for every x: both sides are polynomials of degree ≤ P−1,
-        # so matching them on P distinct points gives the exact linear map θ_data = T·θ_fit.
+        # x_fit = (x − s)/c, so Σⱼ aⱼ·x_fitʲ = Σⱼ aⱼ·c⁻ʲ·Σᵢ C(j,i)·xⁱ·(−s)^(j−i): a binomial expansion gives
+        # the exact linear map θ_data = T·θ_fit (solving a Vandermonde system instead loses digits at degree 10).
         if self.scaling == Scaling():
             return np.eye(len(self.names))
-        grid = self.scaling.shift + self.scaling.scale * np.linspace(-1.0, 1.0, len(self.names))
-        return np.linalg.solve(self.features_np(grid), self.features_np(self.scaling.apply(grid)))
+        s, c = self.scaling.shift, self.scaling.scale
+        size = self.degree + 1 if self.kind == "poly" else 2
+        power = np.zeros((size, size))  # in powers of x: column j is x_fitʲ
+        for j in range(size):
+            for i in range(j + 1):
+                power[i, j] = math.comb(j, i) * (-s) ** (j - i) / c**j
+        if self.kind == "poly":
+            return power
+        # linear's θ is (k, b): the powers 1 and 0, in that order.
+        swap = np.array([[0.0, 1.0], [1.0, 0.0]])
+        return swap @ power @ swap
 
     def data_units(self, vector: np.ndarray) -> np.ndarray:
         """Named parameters in the data's own units, from θ as fitted."""
@@ -94,12 +105,15 @@ def start_rng(seed: int, start: int) -> np.random.Generator:
     return np.random.default_rng([seed, start])
 
 
-def build_model(spec: str, scaling: Scaling, rng: np.random.Generator, dtype, device):
-    """The model a `--model` value names, started from U(0,1) draws as in the tutorial."""
+def build_model(spec: str, scaling: Scaling, rng: np.random.Generator, dtype, device, target: Scaling | None = None):
+    """The model a `--model` value names; linear models start from U(0,1) draws as in the tutorial.
+
+    `target` is y's standardization, used by the MLP alone (a linear model's θ absorbs any scale of y).
+    """
     kind, size = parse_model(spec)
     if kind in ("linear", "poly"):
         count = 2 if kind == "linear" else size + 1
         return LinearInParameters(kind, size, scaling, rng.uniform(0.0, 1.0, count), dtype, device)
     from engine.mlp import MLP
 
-    return MLP(size, scaling, rng, dtype, device)
+    return MLP(size, scaling, rng, dtype, device, target)

@@ -58,11 +58,12 @@ def make_problem(settings: Settings, dataset: Dataset | None = None) -> Problem:
     dataset = dataset if dataset is not None else load_dataset(settings)
     train, test = split_holdout(len(dataset), settings.holdout, settings.seed)
     scaling = Scaling.standardizing(dataset.x[train]) if settings.standardize else Scaling()
+    target = Scaling.standardizing(dataset.y[train]) if settings.standardize else Scaling()
 
     def tensor(values: np.ndarray) -> torch.Tensor:
         return torch.as_tensor(values, dtype=DTYPE).to(device)
 
-    model = build_model(settings.model, scaling, start_rng(settings.seed, settings.start), DTYPE, device)
+    model = build_model(settings.model, scaling, start_rng(settings.seed, settings.start), DTYPE, device, target)
     return Problem(
         settings=settings,
         dataset=dataset,

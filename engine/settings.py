@@ -75,13 +75,18 @@ def _finite(name: str, value: float) -> None:
         raise SettingError(name, f"must be a finite number (got {value!r})")
 
 
+def _is_whole(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²', which int() then refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_model(spec: str) -> tuple[str, int]:
     """`linear` → ("linear", 1); `poly:3` → ("poly", 3); `mlp:16` → ("mlp", 16)."""
     kind, _, size = spec.partition(":")
     if kind == "linear" and not size:
         return "linear", 1
     limits = {"poly": 10, "mlp": 256}
-    if kind in limits and size.strip().isdigit():
+    if kind in limits and _is_whole(size.strip()):
         number = int(size)
         if 1 <= number <= limits[kind]:
             return kind, number
@@ -127,7 +132,7 @@ def validate(settings: Settings) -> Settings:
     if s.batch_size is not None and s.batch_size < 1:
         raise SettingError("batch_size", f"must be at least 1 (got {s.batch_size}); leave it out for the full batch")
     kind, _, index = s.device.partition(":")
-    if kind not in DEVICES or (index and (kind != "cuda" or not index.isdigit())):
+    if kind not in DEVICES or (index and (kind != "cuda" or not _is_whole(index))):
         raise SettingError("device", f"must be auto, cpu, cuda, cuda:N or mps (got {s.device!r})")
     for name in ("x_column", "y_column"):
         if not getattr(s, name).strip():

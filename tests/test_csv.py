@@ -95,3 +95,9 @@ def test_unknown_column_names_the_columns(tmp_path):
         read_csv(path, "1", "3")
     with pytest.raises(DataError, match="no header row"):
         read_csv(write(tmp_path, "1,2\n3,4\n", name="bare.csv"), "x", "y")
+
+
+def test_non_ascii_digit_column_is_a_name_not_a_crash(tmp_path):
+    path = write(tmp_path, "x,y\n1,2\n3,4\n")
+    with pytest.raises(DataError, match="no column named '²'"):
+        read_csv(path, "²", "2")

@@ -18,8 +18,11 @@ def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float
         "steps": last.step,
         "initial_loss": finite_or_none(first.loss),
         "loss": finite_or_none(last.loss),
-        "params": {name: finite_or_none(value) for name, value in last.params.items()},
-        "grads": {name: finite_or_none(value) for name, value in last.grads.items()},
+        # Named scalars for models that have them (linear, poly); an MLP's 3H+1 numbers mean nothing
+        # one by one, so it has null here and only `parameter_count`, which every model reports.
+        "params": _named(last.params) if last.layout.names else None,
+        "grads": _named(last.grads) if last.layout.names else None,
+        "parameter_count": last.layout.size,
         "optimum": None if optimum is None else {"params": optimum.params, "loss": optimum.loss},
         "diverged": last.status == "diverged",
         "diverged_at": last.diverged_at,
@@ -30,12 +33,20 @@ def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float
     }
     if last.test_loss is not None:
         report["test_loss"] = finite_or_none(last.test_loss)
+        report["test_points"] = len(problem.test)
     return report
+
+
+def _named(values: dict[str, float]) -> dict[str, float | None]:
+    return {name: finite_or_none(value) for name, value in values.items()}
 
 
 def summary_lines(report: dict, settings) -> list[str]:
     """A few lines a person reads after `descent run`."""
-    params = ", ".join(f"{name} = {_number(value)}" for name, value in report["params"].items())
+    if report["params"] is None:
+        params = f"{report['parameter_count']:,} parameters"
+    else:
+        params = ", ".join(f"{name} = {_number(value)}" for name, value in report["params"].items())
     lines = [
         f"{report['steps']} steps of {settings.optimizer} at lr {settings.lr:g} on {report['points']} points ({report['device']})",
         f"loss {_number(report['initial_loss'])} → {_number(report['loss'])}    {params}",
@@ -45,7 +56,7 @@ def summary_lines(report: dict, settings) -> list[str]:
         best = ", ".join(f"{name} = {_number(value)}" for name, value in optimum["params"].items())
         lines.append(f"least squares: loss {_number(optimum['loss'])}    {best}")
     if "test_loss" in report:
-        lines.append(f"held-out loss {_number(report['test_loss'])}")
+        lines.append(f"held-out loss {_number(report['test_loss'])} on {report['test_points']} points")
     if report.get("interrupted"):
         lines.append(f"INTERRUPTED at step {report['steps']} of {settings.steps} (ctrl+c); the figures above are from that step.")
     if report["diverged"]:
