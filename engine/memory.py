@@ -9,6 +9,7 @@ CUDA device, what the GPU has free. Where free memory can't be read, nothing is 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from engine.errors import SettingError
@@ -81,27 +82,28 @@ def check_fits(settings: Settings, device=None) -> None:
     `device` is the run's torch.device; without one (the app, before torch has loaded) only the host is
     checked, counting the device's share there too unless the settings name a GPU.
     """
-    host, on_device = run_bytes(settings)
-    gpu = device is not None and device.type == "cuda"
-    if device is None:
-        gpu_named = settings.device.startswith("cuda") or settings.device == "mps"
-        needed = host if gpu_named else host + on_device
-    else:
-        needed = host if gpu or device.type == "mps" else host + on_device
-    _refuse_past(settings.points, needed, available_host_bytes(), "in memory", needed_per_point=needed / settings.points)
-    if gpu:
-        _refuse_past(settings.points, on_device, available_cuda_bytes(device), f"on {device}", needed_per_point=on_device / settings.points)
+    kind = device.type if device is not None else "cuda" if settings.device.startswith("cuda") else settings.device
+    separate = kind in ("cuda", "mps")  # the device's share is not in host memory
+
+    def host_need(points: int) -> int:
+        host, on_device = run_bytes(replace(settings, points=points))
+        return host if separate else host + on_device
+
+    _refuse_past(settings.points, host_need, available_host_bytes(), "in memory")
+    if device is not None and device.type == "cuda":
+        _refuse_past(settings.points, lambda points: run_bytes(replace(settings, points=points))[1], available_cuda_bytes(device), f"on {device}")
 
 
-def _refuse_past(points: int, needed: int, free: int | None, where: str, needed_per_point: float) -> None:
+def _refuse_past(points: int, need, free: int | None, where: str) -> None:
+    needed = need(points)
     if free is None or needed <= free:
         return
-    most = int(free / needed_per_point)
-    raise SettingError(
-        "points",
-        f"{points:,} points need about {needed / GB:.1f} GB but only {free / GB:.1f} GB is free {where}; "
-        f"use at most about {most:,} points",
-    )
+    low, high = 0, points  # the most points that fit: need() grows with the points
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if need(middle) <= free else (low, middle - 1)
+    advice = f"use at most about {low:,} points" if low >= 2 else "free some memory first"
+    raise SettingError("points", f"{points:,} points need about {needed / GB:.1f} GB but only {free / GB:.1f} GB is free {where}; {advice}")
 
 
 def _meminfo_available() -> int | None:
