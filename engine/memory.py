@@ -91,7 +91,10 @@ def check_fits(settings: Settings, device=None) -> None:
 
     _refuse_past(settings.points, host_need, available_host_bytes(), "in memory")
     if device is not None and device.type == "cuda":
-        _refuse_past(settings.points, lambda points: run_bytes(replace(settings, points=points))[1], available_cuda_bytes(device), f"on {device}")
+        def device_need(points: int) -> int:
+            return run_bytes(replace(settings, points=points))[1]
+
+        _refuse_past(settings.points, device_need, available_cuda_bytes(device), f"on {device}")
 
 
 def _refuse_past(points: int, need, free: int | None, where: str) -> None:

@@ -48,7 +48,10 @@ def test_bigger_models_need_more():
 
 
 def test_without_a_device_the_app_can_check_before_torch_loads():
-    code = "import sys; from engine.memory import check_fits; from engine.settings import Settings; check_fits(Settings()); print('torch' in sys.modules)"
+    code = (
+        "import sys; from engine.memory import check_fits; from engine.settings import Settings; "
+        "check_fits(Settings()); print('torch' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
