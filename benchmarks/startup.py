@@ -49,7 +49,8 @@ def main() -> None:
     print(f"terminal {COLUMNS}×{ROWS}, median of {args.rounds}")
     print(f"import torch:  {'-' if torch_median is None else f'{torch_median:.2f} s':>8}   ({show(torch_times)})")
     verdict = "MISSED" if app_median is None or app_median > TARGET_S else "ok"
-    print(f"first screen:  {'-' if app_median is None else f'{app_median:.2f} s':>8}   ({show(app_times)})   target ≤ {TARGET_S} s: {verdict}")
+    app_text = "-" if app_median is None else f"{app_median:.2f} s"
+    print(f"first screen:  {app_text:>8}   ({show(app_times)})   target ≤ {TARGET_S} s: {verdict}")
     if torch_median and app_median:
         print(f"ratio first screen / import torch: {app_median / torch_median:.2f}")
 
