@@ -13,6 +13,8 @@ import time
 import torch
 
 from engine.descend import descend
+from engine.device import resolve_device
+from engine.errors import SettingError
 from engine.problem import make_problem
 from engine.settings import Settings
 
@@ -60,7 +62,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--points", type=int, nargs="*", default=list(TARGETS))
     args = parser.parse_args()
-    print(f"torch {torch.__version__}, device {args.device}, {torch.get_num_threads()} threads, median of {args.rounds} alternating rounds")
+    try:
+        device = resolve_device(args.device)
+    except SettingError as error:
+        raise SystemExit(f"engine_speed: --device {args.device}: {error.message}") from None
+    print(f"torch {torch.__version__}, device {device}, {torch.get_num_threads()} threads, median of {args.rounds} alternating rounds")
     print(f"{'N':>12} {'tutorial steps/s':>17} {'engine steps/s':>15} {'ratio':>6} {'target':>7}")
     for points in args.points:
         settings = Settings(points=points, device=args.device)

@@ -1,0 +1,59 @@
+"""Seconds from typing `descent` to the first screen with the points drawn, in a real terminal (tmux).
+
+Starts the app in a detached 100×30 tmux session and polls the screen until `--shown` text appears
+(default "step 0": a guess at what the first screen shows once the points are drawn; pass what the
+app really shows). Median of --rounds, beside `python -c "import torch"` timed the same way (a command
+that prints a marker when done). Target: ≤ 1.0 s median, though `import torch` alone takes ~1.2 s.
+Usage: python benchmarks/startup.py [--command descent] [--shown "step 0"] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import statistics
+import sys
+
+from benchmarks.terminal import TmuxSession
+
+TARGET_S = 1.0
+COLUMNS, ROWS = 100, 30
+
+
+def time_to_screen(command: list[str], shown: str, timeout: float) -> float | None:
+    with TmuxSession(command, COLUMNS, ROWS) as session:
+        return session.wait_for(lambda screen: shown in screen, timeout)
+
+
+def median_of(command: list[str], shown: str, rounds: int, timeout: float) -> tuple[float | None, list]:
+    times = [time_to_screen(command, shown, timeout) for _ in range(rounds)]
+    finished = [t for t in times if t is not None]
+    return (statistics.median(finished) if len(finished) == len(times) else None), times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--command", default=shlex.join([sys.executable, "-m", "tui.cli"]), help="the app's command line")
+    parser.add_argument("--shown", default="step 0", help="text on the first screen once the points are drawn")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--timeout", type=float, default=20.0)
+    args = parser.parse_args()
+    marker = "torch-imported"
+    torch_command = [sys.executable, "-c", f"import torch; print({marker!r}); import time; time.sleep(30)"]
+    torch_median, torch_times = median_of(torch_command, marker, args.rounds, args.timeout)
+    app_median, app_times = median_of(shlex.split(args.command), args.shown, args.rounds, args.timeout)
+
+    def show(times):
+        return ", ".join("timeout" if t is None else f"{t:.2f}" for t in times)
+
+    print(f"terminal {COLUMNS}×{ROWS}, median of {args.rounds}")
+    print(f"import torch:  {'-' if torch_median is None else f'{torch_median:.2f} s':>8}   ({show(torch_times)})")
+    verdict = "MISSED" if app_median is None or app_median > TARGET_S else "ok"
+    app_text = "-" if app_median is None else f"{app_median:.2f} s"
+    print(f"first screen:  {app_text:>8}   ({show(app_times)})   target ≤ {TARGET_S} s: {verdict}")
+    if torch_median and app_median:
+        print(f"ratio first screen / import torch: {app_median / torch_median:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The CUDA path: the same descent as on the CPU, and snapshots that stay on the GPU until read."""
+
+import numpy as np
+import pytest
+import torch
+
+from engine.descend import descend
+from engine.problem import make_problem
+from engine.settings import Settings
+
+pytestmark = [
+    pytest.mark.cuda,
+    pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU that torch can use (none here)"),
+]
+
+
+def final(settings: Settings):
+    problem = make_problem(settings)
+    snapshots = list(descend(problem))
+    return problem, snapshots
+
+
+@pytest.mark.parametrize("changes", [{}, {"optimizer": "adam", "lr": 0.05, "standardize": True}, {"points": 100_000, "steps": 50}])
+def test_cuda_run_matches_the_cpu_run(changes):
+    settings = Settings(steps=200, **changes)
+    _, on_cpu = final(settings.with_changes(device="cpu"))
+    problem, on_gpu = final(settings.with_changes(device="cuda"))
+    assert problem.device.type == "cuda" and problem.x_train.is_cuda and problem.model.tensors[0].is_cuda
+    assert len(on_gpu) == len(on_cpu) and on_gpu[-1].status == on_cpu[-1].status
+    np.testing.assert_allclose(on_gpu[-1].vector, on_cpu[-1].vector, rtol=1e-4, atol=1e-5)
+    assert on_gpu[-1].loss == pytest.approx(on_cpu[-1].loss, rel=1e-4)
+
+
+def test_snapshots_stay_on_the_device_until_read():
+    problem, snapshots = final(Settings(device="cuda", steps=20))
+    middle = snapshots[10]
+    assert middle.values.is_cuda
+    assert "host" not in middle.__dict__  # nothing copied yet
+    loss = middle.loss
+    assert "host" in middle.__dict__ and isinstance(loss, float)
+    assert middle.values.is_cuda  # reading copies, it does not move the snapshot
+
+
+def test_auto_picks_the_gpu():
+    problem = make_problem(Settings(device="auto"))
+    assert problem.device.type == "cuda"
