@@ -37,7 +37,8 @@ def run_headless(
     except DataError as error:
         fail(str(error))
     if script is not None:
-        export_script(script, settings, problem.dataset)
+        with _exporting():
+            export_script(script, settings, problem.dataset)
     optimum = least_squares(problem)
     with _exporting(), history_recorder(history, problem) as record, _progress(settings.steps) as advance:
         start = time.perf_counter()
