@@ -6,7 +6,9 @@ import json
 from dataclasses import fields
 
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from engine.config import ConfigError, config_text, layered_settings, parse_config
 from engine.settings import Settings

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import deque
 
 import pytest
 
@@ -31,10 +32,7 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def final_snapshot(settings: Settings):
-    last = None
-    for last in descend(make_problem(settings)):
-        pass
-    return last
+    return deque(descend(make_problem(settings)), maxlen=1)[0]
 
 
 def run_script(path) -> dict[str, float]:

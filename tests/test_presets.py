@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import numpy as np
 import pytest
@@ -16,10 +17,7 @@ from tui.cli import main
 
 
 def final(settings: Settings):
-    last = None
-    for last in descend(make_problem(settings)):
-        pass
-    return last
+    return deque(descend(make_problem(settings)), maxlen=1)[0]
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
