@@ -4,19 +4,35 @@ from __future__ import annotations
 
 import sys
 
-from tui.options import OneLineParser, add_setting_options, settings_from
+from tui.layered import add_layer_options, effective_settings
+from tui.options import OneLineParser, add_setting_options
 
 DESCRIPTION = "Watch gradient descent fit a line to noisy points, with PyTorch's autograd."
 
 
+def _add_app_options(parser: OneLineParser) -> None:
+    add_setting_options(parser)
+    add_layer_options(parser)
+    parser.add_argument("--theme", metavar="NAME", default=None, help="the app's Textual theme, e.g. nord, gruvbox, textual-light")
+
+
 def build_parser() -> OneLineParser:
     parser = OneLineParser(prog="descent", description=DESCRIPTION)
-    add_setting_options(parser)
+    _add_app_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     run = commands.add_parser("run", help="descend without the app and print a summary", description="Descend headless and report.")
     add_setting_options(run)
+    add_layer_options(run)
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of the summary")
     run.add_argument("--plot", action="store_true", help="print the final scatter and fitted line as ASCII")
+    run.add_argument("--print-config", action="store_true", help="print the effective settings as TOML and exit")
+    run.add_argument("--export-history", metavar="FILE.csv", help="write every step's loss, parameters and gradients as CSV")
+    run.add_argument("--export-script", metavar="FILE.py", help="write a standalone torch script that reproduces the run")
+    commands.add_parser("presets", help="list the presets and what each shows", description="List the presets.")
+    serve = commands.add_parser("serve", help="serve the app to web browsers", description="Serve the app with textual-serve.")
+    _add_app_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
 
 
@@ -31,11 +47,28 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    settings = settings_from(args)
+    if args.command == "presets":
+        from tui.layered import preset_lines
+
+        print("\n".join(preset_lines()))
+        return 0
+    settings = effective_settings(args)
     if args.command == "run":
+        if args.print_config:
+            from engine.config import config_text
+
+            sys.stdout.write(config_text(settings))
+            return 0
         from tui.headless import run_headless
 
-        return run_headless(settings, as_json=args.json, plot=args.plot)
+        return run_headless(settings, as_json=args.json, plot=args.plot, history=args.export_history, script=args.export_script)
+    from tui.theme import checked_theme
+
+    args.theme = checked_theme(args.theme)
+    if args.command == "serve":
+        from tui.serve import serve
+
+        return serve(args)
     build_parser().print_help()
     return 0
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import contextmanager
 
 from engine.errors import DataError, SettingError
 from engine.settings import Settings, option_name
+from tui.atomic import ExportError
+from tui.exports import export_script
+from tui.history_export import history_recorder
 from tui.options import fail
 from tui.report import run_report, summary_lines
 
@@ -16,8 +20,13 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a ctrl+c
 PROGRESS_EVERY_S = 0.1  # the bar redraws at most 10 times a second, however fast the steps go
 
 
-def run_headless(settings: Settings, as_json: bool = False, plot: bool = False) -> int:
-    """Descend to the end; print the summary (or JSON) on stdout; return the exit code."""
+def run_headless(
+    settings: Settings, as_json: bool = False, plot: bool = False, history: str | None = None, script: str | None = None
+) -> int:
+    """Descend to the end; print the summary (or JSON) on stdout; return the exit code.
+
+    `history` and `script` are files to export the run's steps (CSV) and a script reproducing it to.
+    """
     from engine.descend import descend
     from engine.optimum import least_squares
     from engine.problem import make_problem
@@ -28,14 +37,18 @@ def run_headless(settings: Settings, as_json: bool = False, plot: bool = False) 
         fail(f"{option_name(error.setting)}: {error.message}")
     except DataError as error:
         fail(str(error))
+    if script is not None:
+        with _exporting():
+            export_script(script, settings, problem.dataset)
     optimum = least_squares(problem)
     interrupted = False
-    with _progress(settings.steps) as advance:
+    with _exporting(), history_recorder(history, problem) as record, _progress(settings.steps) as advance:
         start = time.perf_counter()
         first = last = None
         next_draw = start
         try:
             for snapshot in descend(problem):
+                record(snapshot)
                 first = first or snapshot
                 last = snapshot
                 now = time.perf_counter()
@@ -65,6 +78,15 @@ def run_headless(settings: Settings, as_json: bool = False, plot: bool = False) 
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_DIVERGED if report["diverged"] else EXIT_DONE
+
+
+@contextmanager
+def _exporting():
+    """An export that can't be written ends the command with one line naming the file."""
+    try:
+        yield
+    except ExportError as error:
+        fail(str(error))
 
 
 class _progress:

@@ -1,0 +1,83 @@
+"""Named starting points, each showing one lesson: `--preset NAME` and the app's command palette.
+
+A preset is a set of changes over the defaults; a config file and command-line flags then override it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.errors import SettingError
+from engine.settings import SETTING_NAMES, Settings
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named lesson: what it shows, and the settings that show it."""
+
+    description: str
+    """One line on what the preset shows."""
+    changes: dict = field(default_factory=dict)
+    """Settings changed from the defaults, by field name."""
+    race: tuple[str, ...] = ()
+    """Optimizers to race on the same data (`descent run --race a,b,c`); empty for a single run."""
+
+
+def tutorial_lr_limit() -> float:
+    """2/λmax of the tutorial's MSE: plain gradient descent diverges above this learning rate.
+
+    The MSE of a linear model is quadratic with Hessian H = (2/N)·ΦᵀΦ, Φ = [x, 1]; a step of lr
+    multiplies the error along H's top eigenvector by (1 − lr·λmax), which grows past lr = 2/λmax.
+    """
+    s = Settings()
+    x = np.linspace(s.x_min, s.x_max, s.points)  # the tutorial's x, as engine.data makes it
+    phi = np.stack([x, np.ones_like(x)], axis=1)
+    hessian = 2.0 / s.points * phi.T @ phi
+    return float(2.0 / np.linalg.eigvalsh(hessian).max())
+
+
+PRESETS: dict[str, Preset] = {
+    "seed": Preset("the tutorial exactly: 100 noisy points, plain GD at lr 1e-4; k fits fast, b barely moves"),
+    "diverge": Preset(
+        "lr 5% above 2/λmax of the tutorial's loss: the loss blows up within a hundred steps",
+        {"lr": 1.05 * tutorial_lr_limit()},
+    ),
+    "standardized": Preset(
+        "the tutorial's data with x standardized: condition number 1, so lr 0.1 reaches the optimum in 100 steps",
+        {"standardize": True, "lr": 0.1, "steps": 100},
+    ),
+    "outliers": Preset(
+        "one point in ten thrown far off the line: huber (δ = the noise σ) ignores them; try --loss mse against it",
+        {"dataset": "outliers", "loss": "huber", "huber_delta": 10.0, "standardize": True, "lr": 0.1},
+    ),
+    "sine": Preset(
+        "a small MLP (16 tanh units, mlp:16) bending to fit a sine, with adam on standardized x",
+        {"dataset": "sine", "model": "mlp:16", "standardize": True, "optimizer": "adam", "lr": 0.01, "steps": 3000},
+    ),
+    "race": Preset(
+        "manual vs momentum vs adam on the tutorial's data at lr 1e-4: momentum wins; adam's steps are ~lr, so it crawls",
+        race=("manual", "momentum", "adam"),
+    ),
+}
+
+
+def preset_names() -> tuple[str, ...]:
+    return tuple(PRESETS)
+
+
+def preset_changes(name: str) -> dict:
+    """The settings changes of a preset, including its race when Settings has a `race` field."""
+    preset = PRESETS.get(name)
+    if preset is None:
+        raise SettingError("preset", f"must be one of {', '.join(PRESETS)} (got {name!r})")
+    changes = dict(preset.changes)
+    if preset.race and "race" in SETTING_NAMES:
+        changes["race"] = preset.race
+    return changes
+
+
+def apply_preset(name: str, base: Settings | None = None) -> Settings:
+    """`base` (the defaults when None) with a preset's changes, checked."""
+    return (base or Settings()).with_changes(**preset_changes(name))

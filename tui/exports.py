@@ -1,0 +1,55 @@
+"""What the CLI and the app's `e` key export: the settings, the reproducing script and the history.
+
+Every file is written atomically (tui.atomic): an export that fails leaves no half file behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from engine.config import config_text
+from engine.settings import Settings
+from tui.atomic import ExportError, write_atomic
+from tui.script_export import ScriptUnsupported, script_text
+
+SETTINGS_FILE, SCRIPT_FILE, HISTORY_FILE = "settings.toml", "descent_run.py", "history.csv"
+
+
+def export_settings(path: str | os.PathLike, settings: Settings) -> None:
+    """The settings as TOML (the app's ctrl+s); ExportError when the file can't be written."""
+    write_atomic(path, config_text(settings))
+
+
+def export_script(path: str | os.PathLike, settings: Settings, dataset=None) -> None:
+    """The reproducing script; ExportError naming `--export-script` when it can't be made or written."""
+    try:
+        text = script_text(settings, dataset)
+    except ScriptUnsupported as error:
+        raise ExportError(f"--export-script: {error}") from None
+    write_atomic(path, text)
+
+
+def export_folder(folder: str | os.PathLike, settings: Settings) -> list[Path]:
+    """The app's `e`: settings, script and history of a run, in `folder` (made if missing); the paths written.
+
+    The history comes from running the descent again: it is deterministic, so the rows are the
+    run's own, and the app needn't keep every snapshot of a long run in memory.
+    """
+    from engine.descend import descend
+    from engine.problem import make_problem
+    from tui.history_export import history_recorder
+
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"can't make the folder {str(folder)!r}: {error.strerror or error}", error.errno) from None
+    problem = make_problem(settings)
+    paths = [folder / SETTINGS_FILE, folder / SCRIPT_FILE, folder / HISTORY_FILE]
+    export_settings(paths[0], settings)
+    export_script(paths[1], settings, problem.dataset)
+    with history_recorder(paths[2], problem) as record:
+        for snapshot in descend(problem):
+            record(snapshot)
+    return paths
