@@ -188,14 +188,14 @@ def _hessian_vector_product(problem, vector):
     try:
         with torch.enable_grad():
             grads = torch.autograd.grad(loss_fn(model(x), y), tensors, create_graph=True, allow_unused=True)
-            gradient = torch.cat([(torch.zeros_like(t) if g is None else g).reshape(-1) for t, g in zip(tensors, grads)])
+            gradient = torch.cat([(torch.zeros_like(t) if g is None else g).reshape(-1) for t, g in zip(tensors, grads, strict=True)])
 
         def hvp(v: torch.Tensor) -> torch.Tensor:
             if not gradient.requires_grad:
                 return torch.zeros_like(v)
             with torch.enable_grad():
                 parts = torch.autograd.grad(gradient, tensors, grad_outputs=v, retain_graph=True, allow_unused=True)
-            return torch.cat([(torch.zeros_like(t) if p is None else p).reshape(-1) for t, p in zip(tensors, parts)])
+            return torch.cat([(torch.zeros_like(t) if p is None else p).reshape(-1) for t, p in zip(tensors, parts, strict=True)])
 
         # The graph holds the tensors as they are now: they are restored only once the products are done.
         yield hvp, size, dtype, device

@@ -22,7 +22,9 @@ def _g(value: float) -> str:
     return f"{value:.3g}"
 
 
-def explain_divergence(step: int | None, lr: float, analysis: Analysis | None, optimizer: str = "manual", standardized: bool = False) -> str:
+def explain_divergence(
+    step: int | None, lr: float, analysis: Analysis | None, optimizer: str = "manual", standardized: bool = False
+) -> str:
     """At which step the run diverged, its lr against lr_max = 2/λmax (both numbers), and what to do."""
     where = f"Diverged at step {step}" if step is not None else "Diverged"
     fix_scale = "" if standardized else "; or fit on standardized x (--standardize), which makes the valley round"
@@ -86,6 +88,6 @@ def explain_stall(snapshot, optimum, analysis: Analysis | None, lr: float | None
         steps = predicted_steps(analysis, lr)
         text += (
             f" An lr small enough for the steep side ({_g(lr)} < lr_max {_g(analysis.lr_max)}) removes only "
-            f"lr·λmin = {per_step:.2%} of the error along the floor per step: shrinking it 1000× takes about {steps:,.0f} steps."
+            f"lr·λmin = {100 * per_step:.2g}% of the error along the floor per step: shrinking it 1000× takes about {steps:,.0f} steps."
         )
     return text + " Standardizing x (--standardize) makes the valley round, and every direction converges alike."
