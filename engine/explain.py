@@ -31,7 +31,7 @@ def explain_divergence(
     if analysis is None or analysis.lr_max is None or not math.isfinite(analysis.lr_max):
         return f"{where}: the loss blew up at lr {_g(lr)}. Try a smaller --lr (e.g. {_g(lr / 10)}){fix_scale}."
     lr_max = analysis.lr_max
-    rule = f"lr_max = 2/λmax = 2/{_g(analysis.lambda_max)} = {_g(lr_max)}"
+    rule = f"lr_max = 2/λmax = 2/{analysis.lambda_max:.4g} = {_g(lr_max)}"
     kind = "" if analysis.exact else " (λmax estimated where the run started)"
     suggestion = f"set --lr below {_g(lr_max)}"
     if analysis.lr_best is not None:
@@ -39,7 +39,7 @@ def explain_divergence(
     if lr > lr_max:
         return (
             f"{where}: lr {_g(lr)} is {lr / lr_max:.3g}× {rule}{kind}, the largest lr at which plain gradient descent "
-            f"converges: each step overshoots the valley's steep side further than the last. To fix it, {suggestion}{fix_scale}."
+            f"converges: along the steepest direction each step overshoots the minimum by more than it started from. To fix it, {suggestion}{fix_scale}."
         )
     if optimizer not in PLAIN_GD:
         return (

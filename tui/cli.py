@@ -17,12 +17,22 @@ def build_parser() -> OneLineParser:
     add_setting_options(run)
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of the summary")
     run.add_argument("--plot", action="store_true", help="print the final scatter and fitted line as ASCII")
+    run.add_argument(
+        "--race",
+        metavar="OPT,OPT,…",
+        help="run these optimizers (e.g. manual,momentum,adam) on the same data from the same start, in order, instead of "
+        "--optimizer; --json prints {\"runs\": [...]}; exit 1 only when every one diverged",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     settings = settings_from(args)
+    if args.command == "run" and args.race is not None:
+        from tui.race_run import run_race
+
+        return run_race(settings, args.race, as_json=args.json, plot=args.plot)
     if args.command == "run":
         from tui.headless import run_headless
 

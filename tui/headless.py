@@ -17,17 +17,41 @@ PROGRESS_EVERY_S = 0.1  # the bar redraws at most 10 times a second, however fas
 
 def run_headless(settings: Settings, as_json: bool = False, plot: bool = False) -> int:
     """Descend to the end; print the summary (or JSON) on stdout; return the exit code."""
-    from engine.descend import descend
-    from engine.optimum import least_squares
     from engine.problem import make_problem
 
+    problem = checked(make_problem, settings)
+    report, analysis, notes, last = run_to_end(problem)
+    if as_json:
+        print(json.dumps(report, allow_nan=False))
+    else:
+        print("\n".join(summary_lines(report, settings, analysis=analysis, notes=notes)))
+    if plot:
+        from tui.ascii_plot import final_plot
+
+        print(final_plot(problem, last))
+    return EXIT_DIVERGED if report["diverged"] else EXIT_DONE
+
+
+def checked(make, *args):
+    """`make(*args)`, with a bad setting or bad data turned into one line on stderr and exit 2."""
     try:
-        problem = make_problem(settings)
+        return make(*args)
     except SettingError as error:
         fail(f"{option_name(error.setting)}: {error.message}")
     except DataError as error:
         fail(str(error))
+
+
+def run_to_end(problem):
+    """Descend one problem to its end: (JSON report, analysis, notes for the summary, last snapshot)."""
+    from engine.analysis import analyse
+    from engine.descend import descend
+    from engine.explain import explain_stall
+    from engine.optimum import least_squares
+
+    settings = problem.settings
     optimum = least_squares(problem)
+    analysis = analyse(problem)  # before the descent: an estimate is taken where the run starts
     with _progress(settings.steps) as advance:
         start = time.perf_counter()
         first = last = None
@@ -41,16 +65,9 @@ def run_headless(settings: Settings, as_json: bool = False, plot: bool = False) 
                 next_draw = now + PROGRESS_EVERY_S
         seconds = time.perf_counter() - start
         advance(last.step)
-    report = run_report(problem, first, last, optimum, seconds)
-    if as_json:
-        print(json.dumps(report, allow_nan=False))
-    else:
-        print("\n".join(summary_lines(report, settings)))
-    if plot:
-        from tui.ascii_plot import final_plot
-
-        print(final_plot(problem, last))
-    return EXIT_DIVERGED if report["diverged"] else EXIT_DONE
+    report = run_report(problem, first, last, optimum, seconds, analysis=analysis)
+    stall = None if last.status == "diverged" else explain_stall(last, optimum, analysis, lr=settings.lr, optimizer=settings.optimizer)
+    return report, analysis, [stall] if stall else [], last
 
 
 class _progress:
