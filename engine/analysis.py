@@ -210,3 +210,27 @@ def _load(tensors: list[torch.Tensor], flat: torch.Tensor) -> None:
     for t in tensors:
         t.copy_(flat[offset : offset + t.numel()].reshape(t.shape))
         offset += t.numel()
+
+
+class LiveAnalysis:
+    """What an Analysis panel asks every frame: the exact analysis once per problem, an estimate every few calls.
+
+    For a model linear in θ the estimate never touches the live parameters, so any thread may ask;
+    for other models it does (see `estimate_lambda_max`): ask from the thread that runs the descent.
+    """
+
+    def __init__(self, problem, every: int = 10) -> None:
+        self.problem = problem
+        self.every = every
+        """Calls between two estimates (a few frames: an estimate costs ~20 Hessian-vector products)."""
+        self._calls = 0
+        self._latest: Analysis | None = None
+
+    def at(self, snapshot=None) -> Analysis:
+        """The analysis to show with this snapshot (None: where the parameters are now)."""
+        if self._latest is not None and (self._latest.exact or self._calls % self.every):
+            self._calls += 1
+            return self._latest
+        self._calls += 1
+        self._latest = analyse(self.problem, None if snapshot is None else snapshot.vector)
+        return self._latest

@@ -39,7 +39,8 @@ def explain_divergence(
     if lr > lr_max:
         return (
             f"{where}: lr {_g(lr)} is {lr / lr_max:.3g}× {rule}{kind}, the largest lr at which plain gradient descent "
-            f"converges: along the steepest direction each step overshoots the minimum by more than it started from. To fix it, {suggestion}{fix_scale}."
+            "converges: along the steepest direction each step overshoots the minimum by more than it started from. "
+            f"To fix it, {suggestion}{fix_scale}."
         )
     if optimizer not in PLAIN_GD:
         return (
@@ -91,3 +92,13 @@ def explain_stall(snapshot, optimum, analysis: Analysis | None, lr: float | None
             f"lr·λmin = {100 * per_step:.2g}% of the error along the floor per step: shrinking it 1000× takes about {steps:,.0f} steps."
         )
     return text + " Standardizing x (--standardize) makes the valley round, and every direction converges alike."
+
+
+def warn_lr(analysis: Analysis | None, lr: float, optimizer: str = "manual") -> str | None:
+    """A warning to show before a run starts when lr is above lr_max = 2/λmax; None when it is not."""
+    if analysis is None or analysis.lr_max is None or not math.isfinite(analysis.lr_max) or lr <= analysis.lr_max:
+        return None
+    estimate = "" if analysis.exact else " (λmax estimated here)"
+    best = "" if analysis.lr_best is None else f"; lr_best = {_g(analysis.lr_best)}"
+    rule = "plain gradient descent will diverge" if optimizer in PLAIN_GD else f"plain gradient descent would diverge ({optimizer} may too)"
+    return f"lr {_g(lr)} is above lr_max = 2/λmax = {_g(analysis.lr_max)}{estimate}: {rule}{best}."

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from engine.analysis import analyse, estimate_lambda_max, predicted_steps
+from engine.analysis import LiveAnalysis, analyse, estimate_lambda_max, predicted_steps
 from engine.data import Dataset
 from engine.descend import descend
-from engine.explain import explain_divergence, explain_stall
+from engine.explain import explain_divergence, explain_stall, warn_lr
 from engine.optimum import least_squares
 from engine.problem import make_problem
 from engine.settings import Settings
@@ -86,7 +86,9 @@ def test_plain_descent_diverges_just_above_lr_max_and_converges_just_below(setti
     assert below.loss < last_snapshot(make_problem(settings.with_changes(lr=0.5 * lr_max))).loss * 1.01 + 1.0
 
 
-@pytest.mark.parametrize("settings", [Settings(device="cpu"), Settings(device="cpu", model="poly:2", standardize=True)], ids=["tutorial", "poly2"])
+@pytest.mark.parametrize(
+    "settings", [Settings(device="cpu"), Settings(device="cpu", model="poly:2", standardize=True)], ids=["tutorial", "poly2"]
+)
 def test_power_iteration_estimate_is_within_one_percent_of_the_exact_lambda_max(settings):
     problem = make_problem(settings)
     exact = analyse(problem).lambda_max
@@ -163,3 +165,22 @@ def test_the_tutorial_stall_along_b_is_told_in_words_and_a_converged_run_is_not(
     assert explain_stall(snapshots[0], optimum, analysis, lr=1e-4) is None
     round_problem = make_problem(Settings(device="cpu", standardize=True, lr=0.5, steps=50))
     assert explain_stall(last_snapshot(round_problem), least_squares(round_problem), analyse(round_problem), lr=0.5) is None
+
+
+def test_a_warning_before_the_run_only_when_lr_is_above_lr_max():
+    analysis = analyse(make_problem(Settings(device="cpu")))
+    assert warn_lr(analysis, 0.9 * analysis.lr_max) is None
+    text = warn_lr(analysis, 5e-4)
+    assert "0.0005" in text and f"{analysis.lr_max:.3g}" in text and "diverge" in text
+
+
+def test_live_analysis_computes_the_exact_one_once_and_estimates_every_few_calls():
+    exact = LiveAnalysis(make_problem(Settings(device="cpu")), every=3)
+    first = exact.at()
+    assert all(exact.at() is first for _ in range(5))
+    problem = make_problem(Settings(device="cpu", loss="huber", steps=5))
+    live = LiveAnalysis(problem, every=3)
+    snapshots = list(descend(problem))
+    seen = [live.at(snapshot) for snapshot in snapshots]
+    assert seen[0] is seen[1] is seen[2] and seen[3] is not seen[2]
+    assert seen[3].lambda_max == pytest.approx(estimate_lambda_max(problem, snapshots[3].vector))
