@@ -99,3 +99,18 @@ def test_the_window_holds_start_optimum_and_path_with_room_and_width():
 def test_models_with_more_than_two_parameters_have_no_landscape():
     with pytest.raises(ValueError, match="two parameters"):
         loss_grid(make_problem(Settings(device="cpu", model="poly:2")), (0, 1), (0, 1), 5)
+
+
+def test_other_losses_on_many_points_use_evenly_spaced_ones_and_say_how_many(monkeypatch):
+    import engine.landscape as landscape_module
+
+    monkeypatch.setattr(landscape_module, "MAX_POINTS", 25)
+    problem = make_problem(Settings(device="cpu", loss="mae"))
+    landscape = loss_grid(problem, (0.5, 1.5), (-2.0, 2.0), 3)
+    assert landscape.points_used == 25
+    keep = np.linspace(0, 99, 25).round().astype(int)
+    x, y = problem.dataset.x[keep], problem.dataset.y[keep]
+    expected = [np.mean(np.abs(k * x + b - y)) for b in landscape.b_values for k in landscape.k_values]
+    np.testing.assert_allclose(landscape.log_loss.ravel(), np.log10(expected), rtol=1e-12)
+    full = loss_grid(make_problem(Settings(device="cpu", loss="mse")), (0.5, 1.5), (-2.0, 2.0), 3)
+    assert full.points_used == 100
