@@ -28,6 +28,12 @@ def build_parser() -> OneLineParser:
     run.add_argument("--print-config", action="store_true", help="print the effective settings as TOML and exit")
     run.add_argument("--export-history", metavar="FILE.csv", help="write every step's loss, parameters and gradients as CSV")
     run.add_argument("--export-script", metavar="FILE.py", help="write a standalone torch script that reproduces the run")
+    run.add_argument(
+        "--race",
+        metavar="OPT,OPT,…",
+        help="run these optimizers (e.g. manual,momentum,adam) on the same data from the same start, in order, instead of "
+        "--optimizer; --json prints {\"runs\": [...]}; exit 1 only when every one diverged",
+    )
     commands.add_parser("presets", help="list the presets and what each shows", description="List the presets.")
     serve = commands.add_parser("serve", help="serve the app to web browsers", description="Serve the app with textual-serve.")
     _add_app_options(serve)
@@ -53,6 +59,10 @@ def _main(argv: list[str] | None) -> int:
         print("\n".join(preset_lines()))
         return 0
     settings = effective_settings(args)
+    if args.command == "run" and args.race is not None:
+        from tui.race_run import run_race
+
+        return run_race(settings, args.race, as_json=args.json, plot=args.plot)
     if args.command == "run":
         if args.print_config:
             from engine.config import config_text

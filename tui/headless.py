@@ -27,20 +27,54 @@ def run_headless(
 
     `history` and `script` are files to export the run's steps (CSV) and a script reproducing it to.
     """
-    from engine.descend import descend
-    from engine.optimum import least_squares
     from engine.problem import make_problem
 
+    problem = checked(make_problem, settings)
+    if script is not None:
+        with _exporting():
+            export_script(script, settings, problem.dataset)
+    outcome = run_to_end(problem, history=history)
+    if outcome is None:
+        sys.stderr.write("descent: interrupted before the first step\n")
+        return EXIT_INTERRUPTED
+    report, analysis, notes, last = outcome
+    if as_json:
+        print(json.dumps(report, allow_nan=False))
+    else:
+        print("\n".join(summary_lines(report, settings, analysis=analysis, notes=notes)))
+    if plot:
+        from tui.ascii_plot import final_plot
+
+        print(final_plot(problem, last))
+    if report.get("interrupted"):
+        return EXIT_INTERRUPTED
+    return EXIT_DIVERGED if report["diverged"] else EXIT_DONE
+
+
+def checked(make, *args):
+    """`make(*args)`, with a bad setting or bad data turned into one line on stderr and exit 2."""
     try:
-        problem = make_problem(settings)
+        return make(*args)
     except SettingError as error:
         fail(f"{option_name(error.setting)}: {error.message}")
     except DataError as error:
         fail(str(error))
-    if script is not None:
-        with _exporting():
-            export_script(script, settings, problem.dataset)
+
+
+def run_to_end(problem, history: str | None = None):
+    """Descend one problem to its end: (JSON report, analysis, notes for the summary, last snapshot).
+
+    ctrl+c stops it at once: the report is of the last complete step and says `interrupted`;
+    None when not even the start was reached.
+    """
+    from engine.analysis import analyse
+    from engine.descend import descend
+    from engine.explain import explain_stall
+    from engine.optimum import least_squares
+
+    settings = problem.settings
     optimum = least_squares(problem)
+    analysis = analyse(problem)  # before the descent: an estimate is taken where the run starts
     interrupted = False
     with _exporting(), history_recorder(history, problem) as record, _progress(settings.steps) as advance:
         start = time.perf_counter()
@@ -56,28 +90,20 @@ def run_headless(
                     advance(snapshot.step)
                     next_draw = now + PROGRESS_EVERY_S
         except KeyboardInterrupt:
-            # ctrl+c: stop at once and report the last complete step, as a finished run would.
             interrupted = True
         seconds = time.perf_counter() - start
         if last is not None:
             advance(last.step)
     if last is None:
-        sys.stderr.write("descent: interrupted before the first step\n")
-        return EXIT_INTERRUPTED
-    report = run_report(problem, first, last, optimum, seconds)
+        return None
+    report = run_report(problem, first, last, optimum, seconds, analysis=analysis)
+    notes = []
     if interrupted:
         report["interrupted"] = True
-    if as_json:
-        print(json.dumps(report, allow_nan=False))
-    else:
-        print("\n".join(summary_lines(report, settings)))
-    if plot:
-        from tui.ascii_plot import final_plot
-
-        print(final_plot(problem, last))
-    if interrupted:
-        return EXIT_INTERRUPTED
-    return EXIT_DIVERGED if report["diverged"] else EXIT_DONE
+    elif last.status != "diverged":
+        stall = explain_stall(last, optimum, analysis, lr=settings.lr, optimizer=settings.optimizer)
+        notes = [stall] if stall else []
+    return report, analysis, notes, last
 
 
 @contextmanager

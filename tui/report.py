@@ -12,8 +12,8 @@ def finite_or_none(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float) -> dict:
-    """The `--json` object of one run."""
+def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float, analysis=None) -> dict:
+    """The `--json` object of one run; `analysis` (engine.analysis.Analysis) is of the problem as optimized."""
     report = {
         "steps": last.step,
         "initial_loss": finite_or_none(first.loss),
@@ -24,6 +24,7 @@ def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float
         "grads": _named(last.grads) if last.layout.names else None,
         "parameter_count": last.layout.size,
         "optimum": None if optimum is None else {"params": optimum.params, "loss": optimum.loss},
+        "analysis": None if analysis is None else analysis.as_dict(),
         "diverged": last.status == "diverged",
         "diverged_at": last.diverged_at,
         "device": str(problem.device),
@@ -41,8 +42,8 @@ def _named(values: dict[str, float]) -> dict[str, float | None]:
     return {name: finite_or_none(value) for name, value in values.items()}
 
 
-def summary_lines(report: dict, settings) -> list[str]:
-    """A few lines a person reads after `descent run`."""
+def summary_lines(report: dict, settings, analysis=None, notes=()) -> list[str]:
+    """A few lines a person reads after `descent run`; `notes` are explanations added before the timing."""
     if report["params"] is None:
         params = f"{report['parameter_count']:,} parameters"
     else:
@@ -59,11 +60,29 @@ def summary_lines(report: dict, settings) -> list[str]:
         lines.append(f"held-out loss {_number(report['test_loss'])} on {report['test_points']} points")
     if report.get("interrupted"):
         lines.append(f"INTERRUPTED at step {report['steps']} of {settings.steps} (ctrl+c); the figures above are from that step.")
+    if analysis is not None:
+        lines.append(_curvature_line(analysis))
     if report["diverged"]:
-        lines.append(f"DIVERGED at step {report['diverged_at']}: the loss blew up; try a smaller --lr (now {settings.lr:g}).")
+        from engine.explain import explain_divergence
+
+        why = explain_divergence(report["diverged_at"], settings.lr, analysis, settings.optimizer, settings.standardize)
+        lines.append(why.replace("Diverged", "DIVERGED", 1))
+    lines.extend(notes)
     rate = report["steps_per_second"]
     lines.append(f"{report['seconds']:.3f} s descending" + (f", {rate:,.0f} steps/s" if rate else ""))
     return lines
+
+
+def _curvature_line(analysis) -> str:
+    if not analysis.exact:
+        limit = "" if analysis.lr_max is None or not math.isfinite(analysis.lr_max) else f", lr_max ≈ 2/λmax = {analysis.lr_max:.3g}"
+        return f"curvature at the start (estimated): λmax ≈ {analysis.lambda_max:.4g}{limit}"
+    kappa = analysis.condition_number
+    kappa_text = "inf" if kappa is None or math.isinf(kappa) else f"{kappa:,.0f}"
+    return (
+        f"curvature: λmax = {analysis.lambda_max:.4g}, λmin = {analysis.lambda_min:.4g}, κ = {kappa_text}; "
+        f"lr_max = 2/λmax = {analysis.lr_max:.3g}, lr_best = 2/(λmax+λmin) = {analysis.lr_best:.3g}"
+    )
 
 
 def _number(value: float | None) -> str:
