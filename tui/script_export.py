@@ -23,7 +23,7 @@ SMALL_N = 4096  # engine.model.SMALL_N, not imported: that module loads torch
 
 
 class ScriptUnsupported(ValueError):
-    """The run uses something the exported script can't reproduce yet."""
+    """The exported script can't reproduce this run (today: a CSV too large to embed)."""
 
 
 def _constant(name: str, value) -> str:
