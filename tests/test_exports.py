@@ -20,6 +20,7 @@ from tui import atomic
 from tui.atomic import ExportError, atomic_writer, write_atomic
 from tui.cli import main
 from tui.exports import export_folder, export_script
+from tui.script_export import MAX_EMBEDDED_POINTS
 
 
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -107,14 +108,19 @@ def test_string_settings_enter_the_script_only_through_repr(tmp_path):
     assert "loss" in run_script(path)
 
 
-def test_the_script_refuses_what_it_cant_reproduce_and_writes_nothing(tmp_path):
+def big_csv(folder, rows: int):
+    path = folder / "big.csv"
+    path.write_text("x,y\n" + "".join(f"{i},{2 * i + 1}\n" for i in range(rows)))
+    return path
+
+
+def test_the_script_refuses_a_csv_too_large_to_embed_and_writes_nothing(tmp_path):
     path = tmp_path / "reproduce.py"
-    with pytest.raises(ExportError, match="--export-script: can't reproduce mlp models yet"):
-        export_script(path, Settings(model="mlp:8"))
-    with pytest.raises(ExportError, match="can't reproduce mini-batches yet"):
-        export_script(path, Settings(batch_size=10))
+    data = big_csv(tmp_path, MAX_EMBEDDED_POINTS + 1)
+    with pytest.raises(ExportError, match=f"--export-script: embeds a CSV's points, at most {MAX_EMBEDDED_POINTS:,} .this one has"):
+        export_script(path, Settings(data=str(data), x_column="x", y_column="y"))
     assert not path.exists()
-    export_script(path, Settings(batch_size=500))  # a batch larger than the data is the full batch
+    export_script(path, Settings(model="mlp:8", batch_size=10))  # MLPs and mini-batches are reproduced now
     assert path.exists()
 
 
@@ -174,5 +180,6 @@ def test_the_cli_exits_2_naming_a_file_it_cant_write(capsys, tmp_path):
     target = tmp_path / "missing" / "history.csv"
     code, out, err = cli(capsys, "run", "--steps", "5", "--export-history", str(target))
     assert code == 2 and out == "" and err.count("\n") == 1 and str(target) in err
-    code, _, err = cli(capsys, "run", "--batch-size", "10", "--export-script", str(tmp_path / "s.py"))
-    assert code == 2 and err.count("\n") == 1 and "--export-script: can't reproduce mini-batches" in err
+    data = big_csv(tmp_path, MAX_EMBEDDED_POINTS + 1)
+    code, _, err = cli(capsys, "run", "--steps", "1", "--data", str(data), "--export-script", str(tmp_path / "s.py"))
+    assert code == 2 and err.count("\n") == 1 and "--export-script: embeds a CSV's points" in err

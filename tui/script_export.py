@@ -1,8 +1,9 @@
 """`--export-script FILE.py`: a standalone, tutorial-like script that reproduces a run with torch and numpy.
 
 The script rebuilds the data from the seed as engine/data.py does, starts from the same draws as
-engine/model.py, builds the same float32 tensors and features, and takes the same updates, so the
-loss it prints at the end equals the run's final loss. Every setting enters the script once, as a
+engine/model.py (engine/mlp.py for `mlp:H`), builds the same float32 tensors and features, and takes
+the same updates, on the same mini-batches when there are some (tui/script_descent.py writes the
+loop), so the loss it prints at the end equals the run's final loss. Every setting enters the script once, as a
 constant written with `repr`; the code around the constants is fixed text, so no setting can inject
 code. A CSV run's points are embedded the same way (with `repr`, up to MAX_EMBEDDED_POINTS): the
 script then doesn't depend on the file, nor re-implement the CSV reader.
@@ -15,13 +16,14 @@ import numpy as np
 from engine.data import Dataset, load_dataset
 from engine.problem import split_holdout
 from engine.settings import Settings, parse_model, validate
+from tui.script_descent import descent_block
 
 MAX_EMBEDDED_POINTS = 20_000
 SMALL_N = 4096  # engine.model.SMALL_N, not imported: that module loads torch
 
 
 class ScriptUnsupported(ValueError):
-    """The run uses something the exported script can't reproduce yet."""
+    """The exported script can't reproduce this run (today: a CSV too large to embed)."""
 
 
 def _constant(name: str, value) -> str:
@@ -38,22 +40,22 @@ def _array(name: str, values: np.ndarray) -> str:
 
 
 def script_text(settings: Settings, dataset: Dataset | None = None) -> str:
-    """The script's source; ScriptUnsupported for an MLP or mini-batches, DataError for a bad CSV."""
+    """The script's source; ScriptUnsupported for a CSV too large to embed, DataError for a bad CSV."""
     s = validate(settings)
-    kind, degree = parse_model(s.model)
-    if kind == "mlp":
-        raise ScriptUnsupported(f"can't reproduce mlp models yet (--model {s.model}); use linear or poly:D")
+    kind, size = parse_model(s.model)
     if s.data is not None and dataset is None:
         dataset = load_dataset(s)
     count = len(dataset) if s.data is not None else s.points
-    train, _ = split_holdout(count, s.holdout, s.seed)
-    if s.batch_size is not None and s.batch_size < len(train):
-        raise ScriptUnsupported(f"can't reproduce mini-batches yet (--batch-size {s.batch_size}); leave it out for the full batch")
     if s.data is not None and count > MAX_EMBEDDED_POINTS:
         raise ScriptUnsupported(f"embeds a CSV's points, at most {MAX_EMBEDDED_POINTS:,} (this one has {count:,})")
+    train, _ = split_holdout(count, s.holdout, s.seed)
+    # As engine.minibatch.uses_batches: a batch as large as the training set is the full batch.
+    batched = s.batch_size is not None and s.batch_size < len(train)
+    # A linear model's forward on given points (not the precomputed Φ) serves only the held-out points and batches.
+    needs_model = s.holdout > 0 or batched
 
-    parts = [HEADER, _settings_block(s), _data_block(s, dataset), _holdout_block(s), _model_block(s, kind, degree, len(train))]
-    parts += [_descent_block(s), _report_block(s)]
+    parts = [HEADER, _settings_block(s, batched), _data_block(s, dataset), _holdout_block(s)]
+    parts += [_model_block(s, kind, size, len(train), needs_model), descent_block(s, batched), _report_block(s)]
     return "\n\n\n".join(part.strip("\n") for part in parts if part) + "\n"
 
 
@@ -73,7 +75,7 @@ import torch.nn.functional as F
 '''
 
 
-def _settings_block(s: Settings) -> str:
+def _settings_block(s: Settings, batched: bool) -> str:
     names = ["seed", "start", "lr", "steps", "optimizer", "loss", "model", "standardize", "holdout", "device"]
     if s.data is None:
         names[2:2] = ["points", "x_min", "x_max", "slope", "intercept", "noise", "dataset"]
@@ -81,6 +83,8 @@ def _settings_block(s: Settings) -> str:
         names.append("momentum")
     if s.loss == "huber":
         names.append("huber_delta")
+    if batched:
+        names.append("batch_size")
     lines = ["# The run's settings (`descent run --print-config` shows them all)."]
     lines += [_constant(name.upper(), getattr(s, name)) for name in names]
     return "\n".join(lines)
@@ -114,9 +118,9 @@ half = (X_MAX - X_MIN) / 2
 y = SLOPE * x + INTERCEPT + SLOPE * half * (((x - middle) / half) ** 2 - 1 / 3) + noise
 """,
         "sine": """
-# One and a half periods of a sine over the range, with the slope as its amplitude scale.
+# One and a half periods of a sine over the range, as tall as the line rises over half of it.
 phase = 3 * np.pi * (x - X_MIN) / (X_MAX - X_MIN)
-amplitude = SLOPE * (X_MAX - X_MIN) / 4
+amplitude = SLOPE * (X_MAX - X_MIN) / 2
 y = INTERCEPT + amplitude * np.sin(phase) + noise
 """,
         "outliers": """
@@ -146,7 +150,7 @@ train, test = np.sort(order[held:]), np.sort(order[:held])
 """
 
 
-def _model_block(s: Settings, kind: str, degree: int, train_count: int) -> str:
+def _model_block(s: Settings, kind: str, size: int, train_count: int, needs_model: bool) -> str:
     device = """
 # The device: CUDA if there is one, then Apple's MPS, else the CPU (descent's `auto`).
 if torch.cuda.is_available():
@@ -168,8 +172,46 @@ x_fit = (x - shift) / scale
 # x is fitted as it is (no standardization).
 x_fit = x
 """
+    if kind == "mlp":
+        model = _mlp_block(s, size)
+    else:
+        model = _linear_block(kind, size, needs_model)
+    tensors = """
+# The fitted points as float32 tensors.
+x_train = torch.as_tensor(x_fit[train], dtype=torch.float32).to(device)
+y_train = torch.as_tensor(y[train], dtype=torch.float32).to(device)
+"""
+    if s.holdout > 0:
+        tensors += """x_test = torch.as_tensor(x_fit[test], dtype=torch.float32).to(device)
+y_test = torch.as_tensor(y[test], dtype=torch.float32).to(device)
+"""
+    if kind == "mlp":
+        predict = "\n\n# The predictions at every fitted point.\ndef predict():\n    return model(x_train)\n"
+    elif train_count <= SMALL_N:
+        predict = """
+# Φ at the fitted points, computed once: it never changes.
+phi = features(x_train)
+
+
+def predict():
+    return phi @ theta
+"""
+    else:
+        predict = """
+# Φ at the fitted points, computed once: it never changes. With many points θ·Φᵀ, over Φᵀ stored
+# row by row, is faster than Φ·θ (and the sum runs in the same order as in descent).
+phi_t = features(x_train).T.contiguous()
+
+
+def predict():
+    return theta @ phi_t
+"""
+    return "\n\n\n".join(part.strip("\n") for part in (device, scale, model, tensors)) + "\n" + predict
+
+
+def _linear_block(kind: str, degree: int, needs_model: bool) -> str:
     if kind == "linear":
-        features = """
+        text = """
 # The model: predictions = Φ·θ with Φ = [x, 1] and θ = (k, b), the line's slope and intercept,
 # started from uniform draws in [0, 1) seeded with (SEED, START), as in the tutorial.
 
@@ -181,8 +223,8 @@ def features(x):
 theta = torch.tensor(np.random.default_rng([SEED, START]).uniform(0.0, 1.0, 2), dtype=torch.float32, device=device, requires_grad=True)
 """
     else:
-        features = f"""
-# The model: a polynomial of degree {degree}, predictions = Φ·θ with Φ = [1, x, x², …] and θ its
+        text = f"""
+# The model: a polynomial of degree {int(degree)!r}, predictions = Φ·θ with Φ = [1, x, x², …] and θ its
 # coefficients, started from uniform draws in [0, 1) seeded with (SEED, START).
 DEGREE = {int(degree)!r}
 
@@ -195,103 +237,52 @@ theta = torch.tensor(
     np.random.default_rng([SEED, START]).uniform(0.0, 1.0, DEGREE + 1), dtype=torch.float32, device=device, requires_grad=True
 )
 """
-    tensors = """
-# The fitted points as float32 tensors, and Φ computed once: it never changes.
-x_train = torch.as_tensor(x_fit[train], dtype=torch.float32).to(device)
-y_train = torch.as_tensor(y[train], dtype=torch.float32).to(device)
-phi = features(x_train)
+    if needs_model:
+        text += """
+
+def model(x):
+    return features(x) @ theta
 """
-    if s.holdout > 0:
-        tensors += """x_test = torch.as_tensor(x_fit[test], dtype=torch.float32).to(device)
-y_test = torch.as_tensor(y[test], dtype=torch.float32).to(device)
+    return text
+
+
+def _mlp_block(s: Settings, hidden: int) -> str:
+    target = ""
+    output = "net"
+    if s.standardize:
+        target = """
+# Standardize y too, for the network alone: it fits y of mean 0 and σ 1, and a fixed affine map takes
+# its output back to y's units. Only the parametrization changes: the loss is still in y's units.
+y_shift = float(np.mean(y[train]))
+y_scale = float(np.std(y[train])) or 1.0
 """
-    if train_count <= SMALL_N:
-        predict = "\n\ndef predict():\n    return phi @ theta\n"
-    else:
-        predict = """
+        output = "net * y_scale + y_shift"
+    return target + f"""
+# The model: a network with one hidden layer of HIDDEN tanh units, y = w₂·tanh(w₁·x + b₁) + b₂.
+# θ is one flat vector [w₁ (HIDDEN), b₁ (HIDDEN), w₂ (HIDDEN), b₂ (1)], started as torch.nn.Linear
+# starts its layers, from draws seeded with (SEED, START): w₁, b₁ ~ U(−1, 1) (one input), then
+# w₂, b₂ ~ U(±1/√HIDDEN), which keeps the starting curve small.
+HIDDEN = {int(hidden)!r}
+start_rng = np.random.default_rng([SEED, START])
+bound = 1.0 / np.sqrt(HIDDEN)
+start = np.concatenate([start_rng.uniform(-1.0, 1.0, 2 * HIDDEN), start_rng.uniform(-bound, bound, HIDDEN + 1)])
+theta = torch.tensor(start, dtype=torch.float32, device=device, requires_grad=True)
 
-# With many points θ·Φᵀ, over Φᵀ stored row by row, is faster than Φ·θ (and the sum runs in the same order as in descent).
-phi_t = phi.T.contiguous()
 
-
-def predict():
-    return theta @ phi_t
+def model(x):
+    w1, b1 = theta[:HIDDEN], theta[HIDDEN : 2 * HIDDEN]
+    w2, b2 = theta[2 * HIDDEN : 3 * HIDDEN], theta[3 * HIDDEN]
+    hidden = torch.tanh(torch.addr(b1, x, w1))  # b₁ + x ⊗ w₁: a row of HIDDEN units per point
+    net = torch.addmv(b2, hidden, w2)  # b₂ + hidden · w₂
+    return {output}
 """
-    return "\n\n".join(part.strip("\n") for part in (device, scale, features, tensors)) + "\n" + predict
-
-
-_LOSSES = {
-    "mse": "# The loss: mean squared error.\ndef loss_fn(predictions, targets):\n    return F.mse_loss(predictions, targets)\n",
-    "mae": "# The loss: mean absolute error.\ndef loss_fn(predictions, targets):\n    return F.l1_loss(predictions, targets)\n",
-    "huber": "# The loss: huber, quadratic within HUBER_DELTA of the target and linear beyond, so far-off points pull less.\n"
-    "def loss_fn(predictions, targets):\n    return F.huber_loss(predictions, targets, delta=HUBER_DELTA)\n",
-}
-
-_OPTIMIZERS = {
-    "sgd": "torch.optim.SGD([theta], lr=LR)",
-    "momentum": "torch.optim.SGD([theta], lr=LR, momentum=MOMENTUM)",
-    "nesterov": "torch.optim.SGD([theta], lr=LR, momentum=MOMENTUM, nesterov=True)",
-    "adam": "torch.optim.Adam([theta], lr=LR)",
-    "adamw": "torch.optim.AdamW([theta], lr=LR)",
-    "rmsprop": "torch.optim.RMSprop([theta], lr=LR)",
-    "adagrad": "torch.optim.Adagrad([theta], lr=LR)",
-    "lbfgs": 'torch.optim.LBFGS([theta], lr=LR, line_search_fn="strong_wolfe")',
-}
-
-
-def _descent_block(s: Settings) -> str:
-    closure = """
-
-def closure():
-    # forward
-    loss = loss_fn(predict(), y_train)
-    # backward: fills theta.grad with ∂loss/∂θ
-    loss.backward()
-    return loss
-"""
-    if s.optimizer == "manual":
-        update = """    # update: θ ← θ − lr·∂loss/∂θ, outside autograd's graph, then clear the gradient
-    with torch.no_grad():
-        theta.sub_(theta.grad, alpha=LR)
-    theta.grad = None"""
-        optimizer = ""
-    else:
-        optimizer = f"\n\n# The update rule, torch's own.\noptimizer = {_OPTIMIZERS[s.optimizer]}\n"
-        if s.optimizer == "lbfgs":
-            update = """    # update: L-BFGS evaluates the loss again in its line search, each time from clear gradients
-    def fresh_closure():
-        optimizer.zero_grad(set_to_none=True)
-        return closure()
-
-    optimizer.step(fresh_closure)
-    optimizer.zero_grad(set_to_none=True)"""
-        else:
-            update = """    # update
-    optimizer.step()
-    optimizer.zero_grad(set_to_none=True)"""
-    loop = f"""
-
-# The descent: STEPS updates. Like descent, stop early when the loss blows up (not finite, or past
-# a million times the first loss): the learning rate is then too large for this loss's curvature.
-loss = closure()
-limit = 1e6 * max(abs(loss.item()), 1e-30) if math.isfinite(loss.item()) else -math.inf
-diverged_at = None if math.isfinite(loss.item()) else 0
-step = 0
-while diverged_at is None and step < STEPS:
-{update}
-    step += 1
-    loss = closure()
-    if not (math.isfinite(loss.item()) and loss.item() <= limit):
-        diverged_at = step
-"""
-    return _LOSSES[s.loss] + closure + optimizer + loop
 
 
 def _report_block(s: Settings) -> str:
     test = ""
     if s.holdout > 0:
         test = """with torch.no_grad():
-    test_loss = loss_fn(features(x_test) @ theta, y_test)
+    test_loss = loss_fn(model(x_test), y_test)
 print(f"test_loss={test_loss.item()!r}")
 """
     return (
