@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import numpy as np
-
 from app_helpers import status_text, wait_for_state, wait_until
+
 from engine.settings import Settings
 from tui.app import make_app
 from tui.widgets.loss_plot import LossPlot

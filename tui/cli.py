@@ -13,7 +13,8 @@ DESCRIPTION = "Watch gradient descent fit a line to noisy points, with PyTorch's
 def build_parser() -> OneLineParser:
     parser = OneLineParser(prog="descent", description=DESCRIPTION)
     add_setting_options(parser)
-    parser.add_argument("--fps", type=_fps, default=DEFAULT_FPS, help=f"frames per second the app draws (1..{MAX_FPS}, default {DEFAULT_FPS})")
+    fps_help = f"frames the app draws per second (1..{MAX_FPS}, default {DEFAULT_FPS})"
+    parser.add_argument("--fps", type=_fps, default=DEFAULT_FPS, help=fps_help)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     run = commands.add_parser("run", help="descend without the app and print a summary", description="Descend headless and report.")
     add_setting_options(run)

@@ -28,7 +28,7 @@ class LossHistory:
         self._latest = None
 
     def add(self, steps: list[int], losses: list[float]) -> None:
-        for step, loss in zip(steps, losses):
+        for step, loss in zip(steps, losses, strict=True):
             self._latest = (step, loss)
             if step % self.stride:
                 continue
@@ -54,5 +54,5 @@ class LossHistory:
     def log10_points(self) -> tuple[list[int], list[float]]:
         """The points with log10(loss), dropping non-finite and non-positive losses (a log axis can't show them)."""
         steps, losses = self.points()
-        kept = [(s, math.log10(v)) for s, v in zip(steps, losses) if math.isfinite(v) and v > 0]
+        kept = [(s, math.log10(v)) for s, v in zip(steps, losses, strict=True) if math.isfinite(v) and v > 0]
         return [s for s, _ in kept], [v for _, v in kept]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from textual.message import Message
 
 from tui.options import DEFAULT_FPS
+
 DEFAULT_RATE = 150.0
 """Steps per second at the default pace: the tutorial's 1000 steps in under 7 s, slow enough to watch."""
 MIN_RATE, MAX_RATE = 1.0, 1e7
@@ -80,7 +81,9 @@ class Runner:
         """The UI has drawn a frame: the worker may post the next."""
         self._ui_ready.set()
 
-    def pull(self, pace: Pace, post: Callable[[Frame], None], cancelled: Callable[[], bool], limit: int | None = None, serial: int = 0) -> None:
+    def pull(
+        self, pace: Pace, post: Callable[[Frame], None], cancelled: Callable[[], bool], limit: int | None = None, serial: int = 0
+    ) -> None:
         """Pull snapshots until done, cancelled or `limit` steps, posting frames at the pace's fps."""
         with self._lock:
             self._pull(pace, post, cancelled, limit, serial)
