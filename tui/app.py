@@ -33,8 +33,7 @@ class DescentApp(App):
             for binding in screen.BINDINGS:
                 if binding.action.startswith("app."):
                     continue  # the palette already offers Quit
-                action = binding.action
-                yield SystemCommand(binding.description, binding.tooltip, lambda action=action: screen.run_action(action))
+                yield SystemCommand(binding.description, binding.tooltip, getattr(screen, f"action_{binding.action}"))
 
 
 def make_app(settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None) -> DescentApp:

@@ -11,6 +11,11 @@ from engine.errors import SettingError
 from engine.settings import Settings, validate
 
 
+def _shown(text: str) -> str:
+    """The typed text as a message quotes it: long pastes are cut, so the message stays one short line."""
+    return repr(text if len(text) <= 24 else text[:20] + "…")
+
+
 def parse_value(field: Field, text: str):
     """The typed value of a setting; ValueError with a message when the text can't be one."""
     kind = str(field.type)
@@ -27,15 +32,15 @@ def parse_value(field: Field, text: str):
             try:
                 number = float(text)
             except ValueError:
-                raise ValueError(f"{text!r} is not a whole number") from None
+                raise ValueError(f"{_shown(text)} is not a whole number") from None
             if not number.is_integer():
-                raise ValueError(f"{text!r} is not a whole number") from None
+                raise ValueError(f"{_shown(text)} is not a whole number") from None
             return int(number)
     if kind == "float":
         try:
             return float(text)
         except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
+            raise ValueError(f"{_shown(text)} is not a number") from None
     return text
 
 
