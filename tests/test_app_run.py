@@ -70,21 +70,18 @@ async def test_pause_step_reset_and_new_data():
 
         await pilot.press("space")  # resumes from the same parameters, not from the start
         await wait_until(pilot, lambda: screen.snapshot.step > paused_at + 5, what="resumed steps")
-        await pilot.press("r")
-        await wait_for_state(pilot, "ready", "running")
-        await pilot.press("space") if screen.state == "running" else None
-        assert screen.settings.start == 1
+        await pilot.press("space", "r")  # pause, then a new start
+        await wait_for_state(pilot, "ready")
+        assert screen.settings.start == 1 and screen.snapshot.step == 0
         assert screen.dataset.x is not None and np.array_equal(screen.dataset.y, y0), "reset changed the data"
-        await wait_until(pilot, lambda: screen.snapshot is not None)
         assert not np.allclose(screen.snapshot.vector, start_vector), "reset kept the old start"
 
-        await app.workers.wait_for_complete()
         await pilot.press("g")
-        await wait_for_state(pilot, "ready", "running")
+        await wait_for_state(pilot, "ready")
         assert screen.settings.seed == 1
         assert np.array_equal(screen.dataset.x, x0) and not np.array_equal(screen.dataset.y, y0), "g kept the old points"
-        panel_seed = app.screen.query_one("#setting-seed").value
-        assert panel_seed == "1"
+        assert app.screen.query_one("#setting-seed").value == "1"
+        assert app.screen.query_one("#setting-start").value == "1"
 
 
 async def test_divergence_stops_and_says_so():

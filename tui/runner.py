@@ -128,8 +128,8 @@ class Runner:
                     break
             now = time.perf_counter()
             window_steps += taken - round_start
-            if now - window_t >= RATE_WINDOW_S or stop:
-                elapsed = now - window_t
+            elapsed = now - window_t
+            if elapsed >= RATE_WINDOW_S or (stop and (elapsed >= RATE_WINDOW_S / 2 or not rate)):
                 rate = window_steps / elapsed if elapsed > 0 and window_steps else rate
                 window_t, window_steps = now, 0
             if latest is not None and (stop or self._ui_ready.is_set()):

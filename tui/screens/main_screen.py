@@ -65,6 +65,11 @@ class MainScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        # looked up once: a query per frame is measurable time taken from the run
+        self.panel = self.query_one(ParameterPanel)
+        self.fit = self.query_one(FitPlot)
+        self.loss = self.query_one(LossPlot)
+        self.status = self.query_one(StatusLine)
         self.focus_plot()
         self.prepare_run(self.settings, self.dataset)
 
@@ -73,13 +78,13 @@ class MainScreen(Screen):
         if self.state == "running":
             self.pause()
             return
-        problems = self.query_one(ParameterPanel).problems()
+        problems = self.panel.problems()
         if problems:
             name, why = problems[0]
             self.notify(f"{name}: {why}", title="Fix this first", severity="error")
-            self.query_one(ParameterPanel).focus_setting(name)
+            self.panel.focus_setting(name)
             return
-        pending = self.query_one(ParameterPanel).pending()
+        pending = self.panel.pending()
         if pending:
             self.apply(pending, run=True)
         elif self.state == "loading":
@@ -116,7 +121,7 @@ class MainScreen(Screen):
         self.show_status()
 
     def action_toggle_panel(self) -> None:
-        panel = self.query_one(ParameterPanel)
+        panel = self.panel
         panel.display = not panel.display
         if not panel.display:
             self.focus_plot()
@@ -125,7 +130,7 @@ class MainScreen(Screen):
         self.app.push_screen(HelpScreen(self.BINDINGS))
 
     def focus_plot(self) -> None:
-        self.query_one(FitPlot).focus()
+        self.fit.focus()
 
     # ── the run's life ───────────────────────────────────────────────────────
     def prepare_run(self, settings: Settings, dataset, run: bool = False) -> None:
@@ -134,11 +139,11 @@ class MainScreen(Screen):
         self.run_id += 1
         if settings != self.settings:
             self.settings = settings
-            self.query_one(ParameterPanel).set_applied(settings)
+            self.panel.set_applied(settings)
         self.dataset, self.runner, self.problem, self.snapshot, self.rate = dataset, None, None, None, None
         self.state, self.note, self.run_when_ready = "loading", "", run
-        self.query_one(LossPlot).reset(settings.steps)
-        fit = self.query_one(FitPlot)
+        self.loss.reset(settings.steps)
+        fit = self.fit
         if dataset is not None and not fit.curve_x.size:
             fit.show_data(dataset.x, dataset.y)
         fit.show_fit(None)
@@ -158,7 +163,7 @@ class MainScreen(Screen):
         try:
             settings = self.settings.with_changes(**changes)
         except SettingError as error:
-            self.query_one(ParameterPanel).show_error(error.setting, error.message)
+            self.panel.show_error(error.setting, error.message)
             return
         data_changed = any(FIELDS[name].metadata["group"] == "Data" for name in changes)
         self.prepare_run(settings, None if data_changed else self.dataset, run=run or self.state == "running")
@@ -193,14 +198,14 @@ class MainScreen(Screen):
     def _data_ready(self, message: DataReady) -> None:
         if message.run_id == self.run_id:
             self.dataset = message.dataset
-            self.query_one(FitPlot).show_data(message.dataset.x, message.dataset.y)
+            self.fit.show_data(message.dataset.x, message.dataset.y)
 
     @on(ProblemReady)
     def _problem_ready(self, message: ProblemReady) -> None:
         if message.run_id != self.run_id:
             return
         self.problem, self.runner = message.problem, Runner(message.generator, message.run_id)
-        fit = self.query_one(FitPlot)
+        fit = self.fit
         optimum = message.optimum
         fit.show_optimum(None if optimum is None else self.problem.model.curve(optimum.vector, fit.curve_x))
         self.state = "ready"
@@ -214,7 +219,7 @@ class MainScreen(Screen):
             return
         self.state, self.note = "error", message.message
         if message.setting:
-            self.query_one(ParameterPanel).show_error(message.setting, message.message)
+            self.panel.show_error(message.setting, message.message)
         self.notify(message.message, title="Can't run", severity="error")
         self.show_status()
 
@@ -236,15 +241,15 @@ class MainScreen(Screen):
 
     def draw(self, snapshot, steps: list[int], losses: list[float]) -> None:
         self.snapshot = snapshot
-        fit = self.query_one(FitPlot)
+        fit = self.fit
         fit.show_fit(self.problem.model.curve(snapshot.vector, fit.curve_x))
-        self.query_one(LossPlot).add(steps, losses)
+        self.loss.add(steps, losses)
         self.show_status()
 
     def show_status(self) -> None:
         device = str(self.problem.device) if self.problem is not None else ""
         pace = self.pace.describe()
-        self.query_one(StatusLine).show(self.state, self.snapshot, self.settings.steps, self.rate, device, pace, self.note)
+        self.status.show(self.state, self.snapshot, self.settings.steps, self.rate, device, pace, self.note)
 
     # ── a terminal too small to draw in ──────────────────────────────────────
     def on_resize(self) -> None:

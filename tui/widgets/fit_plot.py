@@ -7,7 +7,7 @@ from textual_plotext import PlotextPlot
 
 MAX_DRAWN_POINTS = 1000
 """More points than this are drawn as an even subsample: a terminal has fewer cells than that."""
-CURVE_SAMPLES = 80
+CURVE_SAMPLES = 48
 
 
 class FitPlot(PlotextPlot):
@@ -23,6 +23,7 @@ class FitPlot(PlotextPlot):
         self._fit: list[float] | None = None
         self._optimum: list[float] | None = None
         self._limits: tuple[float, float, float, float] | None = None
+        self._fit_cells: bytes | None = None
 
     @property
     def curve_x(self) -> np.ndarray:
@@ -38,7 +39,7 @@ class FitPlot(PlotextPlot):
         pad = 0.05 * (y_hi - y_lo) or 1.0
         self._limits = (x_lo, x_hi if x_hi > x_lo else x_lo + 1, y_lo - pad, y_hi + pad)
         self._curve_x = np.linspace(x_lo, x_hi, CURVE_SAMPLES)
-        self._fit = self._optimum = None
+        self._fit = self._optimum = self._fit_cells = None
         self.redraw()
 
     def show_optimum(self, y: np.ndarray | None) -> None:
@@ -46,8 +47,22 @@ class FitPlot(PlotextPlot):
         self.redraw()
 
     def show_fit(self, y: np.ndarray | None) -> None:
-        self._fit = None if y is None or not np.all(np.isfinite(y)) else y.tolist()
+        """Draw the fitted curve, unless it moved by less than a cell: late in a run it barely moves,
+        and a redraw costs the UI thread (and, through the GIL, the run) several milliseconds."""
+        finite = y is not None and bool(np.all(np.isfinite(y)))
+        cells = self._cells(y) if finite else None
+        if cells is not None and cells == self._fit_cells:
+            return
+        self._fit_cells = cells
+        self._fit = y.tolist() if finite else None
         self.redraw()
+
+    def _cells(self, y: np.ndarray) -> bytes | None:
+        if self._limits is None:
+            return None
+        _, _, y_lo, y_hi = self._limits
+        rows = 4 * max(1, self.size.height)  # finer than a cell: plotext's markers draw in sub-cells
+        return np.clip(np.round((y - y_lo) / (y_hi - y_lo) * rows), -1, rows + 1).astype(np.int16).tobytes()
 
     def redraw(self) -> None:
         plt = self.plt

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 STATE_STYLES = {
     "loading": "dim",
@@ -22,12 +22,23 @@ def _number(value: float) -> str:
     return f"{value:.4g}"
 
 
-class StatusLine(Static):
-    """step i / total, loss, parameters and their gradients, steps/s, device, pace and state."""
+class StatusLine(Widget):
+    """step i / total, loss, parameters and their gradients, steps/s, device, pace and state.
+
+    A fixed height of two lines: a Static whose height follows its text would re-lay out the
+    whole screen on every frame, which costs the run more than the drawing itself.
+    """
 
     DEFAULT_CSS = """
-    StatusLine { height: auto; padding: 0 1; background: $boost; }
+    StatusLine { height: 2; padding: 0 1; background: $boost; }
     """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._text = Text()
+
+    def render(self) -> Text:
+        return self._text
 
     def show(
         self,
@@ -67,4 +78,5 @@ class StatusLine(Static):
         part("", state, STATE_STYLES.get(state, ""))
         if note:
             text.append("  " + note, style=STATE_STYLES.get(state, ""))
-        self.update(text)
+        self._text = text
+        self.refresh()
