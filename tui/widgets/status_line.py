@@ -59,6 +59,10 @@ class StatusLine(Widget):
                 text.append(f"{label} ", style="dim")
             text.append(value, style=style)
 
+        # the state first: it is what a glance looks for, and a narrow terminal cuts the end of the line
+        text.append(state, STATE_STYLES.get(state, ""))
+        if note:
+            text.append(": " + note, style=STATE_STYLES.get(state, ""))
         step = snapshot.step if snapshot is not None else 0
         part("step", f"{step:,} / {total_steps:,}")
         if snapshot is not None:
@@ -75,8 +79,5 @@ class StatusLine(Widget):
             part("device", device)
         if pace:
             part("", pace)
-        part("", state, STATE_STYLES.get(state, ""))
-        if note:
-            text.append("  " + note, style=STATE_STYLES.get(state, ""))
         self._text = text
         self.refresh()
