@@ -109,3 +109,20 @@ async def test_faster_slower_and_turbo_change_the_pace():
         assert pace.turbo and "turbo" in status_text(app)
         await pilot.press("t")
         assert not pace.turbo
+
+
+async def test_an_error_in_the_run_is_a_sentence_not_a_traceback():
+    app = make_app(Settings(steps=100_000))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await wait_for_state(pilot, "ready")
+
+        def broken():
+            yield screen.snapshot
+            raise RuntimeError("the device went away")
+
+        screen.runner.generator = broken()
+        await pilot.press("space")
+        await wait_for_state(pilot, "error")
+        assert app.is_running
+        assert "RuntimeError: the device went away" in status_text(app)

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.settings import Settings
 from tui.preparing import DataReady, PrepareFailed, ProblemReady, prepare
@@ -154,6 +154,7 @@ class MainScreen(Screen):
             thread=True,
             group="prepare",
             exclusive=True,
+            exit_on_error=False,
         )
         self.show_status()
 
@@ -180,6 +181,7 @@ class MainScreen(Screen):
             thread=True,
             group="run",
             exclusive=limit is None,
+            exit_on_error=False,
         )
         self.show_status()
 
@@ -250,6 +252,14 @@ class MainScreen(Screen):
         device = str(self.problem.device) if self.problem is not None else ""
         pace = self.pace.describe()
         self.status.show(self.state, self.snapshot, self.settings.steps, self.rate, device, pace, self.note)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that raised stops the run with a sentence on screen; a traceback never reaches it."""
+        if event.state == WorkerState.ERROR and event.worker.group in ("run", "prepare"):
+            error = event.worker.error
+            self.state, self.note = "error", f"the run stopped: {type(error).__name__}: {error}"
+            self.notify(self.note, title="Error", severity="error")
+            self.show_status()
 
     # ── a terminal too small to draw in ──────────────────────────────────────
     def on_resize(self) -> None:
