@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from tui.layered import add_layer_options, effective_settings
-from tui.options import OneLineParser, add_setting_options
+from tui.options import DEFAULT_FPS, MAX_FPS, OneLineParser, add_setting_options, fail
 
 DESCRIPTION = "Watch gradient descent fit a line to noisy points, with PyTorch's autograd."
 
@@ -14,6 +15,8 @@ def _add_app_options(parser: OneLineParser) -> None:
     add_setting_options(parser)
     add_layer_options(parser)
     parser.add_argument("--theme", metavar="NAME", default=None, help="the app's Textual theme, e.g. nord, gruvbox, textual-light")
+    fps_help = f"frames the app draws per second (1..{MAX_FPS}, default {DEFAULT_FPS})"
+    parser.add_argument("--fps", type=_fps, default=DEFAULT_FPS, help=fps_help)
 
 
 def build_parser() -> OneLineParser:
@@ -79,8 +82,36 @@ def _main(argv: list[str] | None) -> int:
         from tui.serve import serve
 
         return serve(args)
-    build_parser().print_help()
+    from tui.app import make_app
+
+    app = make_app(settings, fps=args.fps, dataset=_dataset_or_fail(settings))
+    if args.theme:
+        app.theme = args.theme
+    app.run()
     return 0
+
+
+def _fps(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_FPS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_FPS} (got {value})")
+    return value
+
+
+def _dataset_or_fail(settings):
+    """A data file that can't be read is a bad option: say so on the command line, before the screen opens."""
+    if settings.data is None:
+        return None
+    from engine.csv_data import read_csv
+    from engine.errors import DataError
+
+    try:
+        return read_csv(settings.data, settings.x_column, settings.y_column)
+    except DataError as error:
+        fail(str(error))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ from engine.errors import SettingError
 from engine.settings import Settings, option_name, validate
 
 USAGE_ERROR = 2
+DEFAULT_FPS, MAX_FPS = 20, 60
+"""The app's frame rate (`--fps`): the UI is fed at most this many frames a second, whatever the step rate."""
 
 
 class OneLineParser(argparse.ArgumentParser):

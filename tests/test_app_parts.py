@@ -1,0 +1,100 @@
+"""The app's parts without a screen: the bounded loss history, the pace, and the frame-capped runner."""
+
+from __future__ import annotations
+
+import time
+
+from engine.descend import descend
+from engine.problem import make_problem
+from engine.settings import Settings
+from tui.loss_history import LossHistory
+from tui.runner import Pace, Runner
+
+
+def test_loss_history_keeps_every_step_until_full():
+    history = LossHistory(capacity=100)
+    history.add(list(range(50)), [float(100 - s) for s in range(50)])
+    steps, losses = history.points()
+    assert steps == list(range(50)) and losses[0] == 100.0 and losses[-1] == 51.0
+
+
+def test_loss_history_stays_bounded_and_keeps_first_last_and_shape():
+    history = LossHistory(capacity=100)
+    for start in range(0, 1_000_000, 10_000):
+        steps = list(range(start, start + 10_000))
+        history.add(steps, [1.0 / (s + 1) for s in steps])
+    steps, losses = history.points()
+    assert len(steps) <= 101
+    assert steps[0] == 0 and steps[-1] == 999_999 and losses[-1] == 1.0 / 1_000_000
+    assert steps == sorted(steps) and losses == sorted(losses, reverse=True)
+    gaps = {b - a for a, b in zip(steps[:-2], steps[1:-1], strict=True)}
+    assert len(gaps) == 1, "kept steps should be evenly spaced"
+
+
+def test_log10_points_drop_what_a_log_axis_cannot_show():
+    history = LossHistory()
+    history.add([0, 1, 2, 3], [100.0, 0.0, float("inf"), 0.01])
+    assert history.log10_points() == ([0, 3], [2.0, -2.0])
+
+
+def test_pace_doubles_and_halves_within_bounds():
+    pace = Pace(fps=20)
+    assert pace.steps_per_frame == 7.5  # 150 steps/s: the tutorial's 1000 steps in ~6.7 s
+    pace.faster()
+    assert pace.rate == 300
+    for _ in range(100):
+        pace.slower()
+    assert pace.rate == 1.0
+    pace.toggle_turbo()
+    assert pace.turbo and pace.describe() == "turbo"
+    pace.faster()
+    assert not pace.turbo
+
+
+def test_turbo_posts_at_most_fps_frames_and_every_step_once():
+    problem = make_problem(Settings(steps=20_000))
+    runner = Runner(descend(problem), run_id=1)
+    frames = []
+
+    def post(frame):
+        frames.append(frame)
+        runner.frame_drawn()
+
+    pace = Pace(fps=10)
+    pace.turbo = True
+    started = time.perf_counter()
+    runner.pull(pace, post, cancelled=lambda: False)
+    elapsed = time.perf_counter() - started
+    assert len(frames) <= elapsed * 10 + 2
+    steps = [s for f in frames for s in f.steps]
+    assert steps == list(range(20_001))
+    assert frames[-1].final and frames[-1].snapshot.status == "done" and runner.exhausted
+    assert frames[-1].rate > 0
+
+
+def test_a_runner_resumes_where_it_was_cancelled():
+    problem = make_problem(Settings(steps=1000))
+    runner = Runner(descend(problem), run_id=1)
+    frames = []
+    pace = Pace(fps=20)
+    pace.turbo = True
+    runner.pull(pace, frames.append, cancelled=lambda: False, limit=10)
+    runner.frame_drawn()
+    runner.pull(pace, frames.append, cancelled=lambda: False, limit=5)
+    steps = [s for f in frames for s in f.steps]
+    assert steps == list(range(15)) and frames[-1].final
+
+
+def test_paced_runner_keeps_the_pace():
+    problem = make_problem(Settings(steps=100_000))
+    runner = Runner(descend(problem), run_id=1)
+    frames = []
+    deadline = time.perf_counter() + 0.5
+
+    def post(frame):
+        frames.append(frame)
+        runner.frame_drawn()
+
+    runner.pull(Pace(fps=20, rate=200), post, cancelled=lambda: time.perf_counter() > deadline)
+    taken = sum(len(f.steps) for f in frames)
+    assert 60 <= taken <= 110, taken  # 200 steps/s for half a second

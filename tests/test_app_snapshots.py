@@ -1,0 +1,45 @@
+"""Snapshots of the main screen before a run (nothing timing-dependent on screen), the help, and a too-small terminal."""
+
+from __future__ import annotations
+
+from engine.settings import Settings
+from tests.app_helpers import wait_for_state
+from tui.app import make_app
+
+# On the CPU whatever the machine, so "device cpu" in the status line is the same everywhere.
+SNAPSHOT_SETTINGS = Settings(device="cpu")
+
+
+async def ready(pilot) -> None:
+    await wait_for_state(pilot, "ready")
+    await pilot.pause()
+
+
+def test_main_screen_100x30(snap_compare):
+    assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(100, 30), run_before=ready)
+
+
+def test_main_screen_80x24(snap_compare):
+    assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(80, 24), run_before=ready)
+
+
+def test_main_screen_without_the_panel(snap_compare):
+    assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(80, 24), run_before=ready, press=["p"])
+
+
+def test_an_invalid_value_beside_its_field(snap_compare):
+    async def type_bad_lr(pilot) -> None:
+        await ready(pilot)
+        pilot.app.screen.query_one("#setting-lr").focus()
+        await pilot.press("ctrl+a", "ctrl+k", "-", "1")  # clear, then type -1
+        await pilot.pause()
+
+    assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(100, 30), run_before=type_bad_lr)
+
+
+def test_help_screen(snap_compare):
+    assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(100, 30), run_before=ready, press=["question_mark"])
+
+
+def test_too_small_terminal_says_what_it_needs(snap_compare):
+    assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(50, 14), run_before=ready)

@@ -1,0 +1,70 @@
+"""Making a run ready off the UI thread: the points first (numpy), then the problem (torch, imported here, late)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.message import Message
+
+from engine.errors import DataError, SettingError
+from engine.settings import Settings
+
+
+class DataReady(Message):
+    """The points exist: the screen can draw them while torch is still loading."""
+
+    def __init__(self, run_id: int, dataset) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.dataset = dataset
+
+
+class ProblemReady(Message):
+    """The run can start: its problem, the least-squares optimum, the generator and its first snapshot."""
+
+    def __init__(self, run_id: int, problem, optimum, generator, first) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.problem = problem
+        self.optimum = optimum
+        self.generator = generator
+        self.first = first
+
+
+class PrepareFailed(Message):
+    """The run can't be made: `setting` names the field to blame (None when it is no one field)."""
+
+    def __init__(self, run_id: int, setting: str | None, message: str) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.setting = setting
+        self.message = message
+
+
+def prepare(settings: Settings, dataset, run_id: int, post: Callable[[Message], None], cancelled: Callable[[], bool]) -> None:
+    """Load the data, build the problem and pull the start; post what happened. Runs in a thread."""
+    try:
+        if dataset is None:
+            from engine.data import load_dataset
+
+            dataset = load_dataset(settings)
+            post(DataReady(run_id, dataset))
+        if cancelled():
+            return
+        from engine.descend import descend
+        from engine.optimum import least_squares
+        from engine.problem import make_problem
+
+        problem = make_problem(settings, dataset)
+        optimum = least_squares(problem)
+        generator = descend(problem)
+        first = next(generator)
+        first.host  # read it here, not on the UI thread  # noqa: B018
+        post(ProblemReady(run_id, problem, optimum, generator, first))
+    except SettingError as error:
+        post(PrepareFailed(run_id, error.setting, error.message))
+    except DataError as error:
+        post(PrepareFailed(run_id, "data", str(error)))
+    except (MemoryError, RuntimeError, ValueError, OSError) as error:
+        # torch reports an allocation it can't make as a RuntimeError; say so in words, not a traceback
+        post(PrepareFailed(run_id, None, f"the run can't be built: {type(error).__name__}: {error}"))

@@ -1,0 +1,48 @@
+"""The help screen (? or F1): every key, and what each part of the screen shows."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+PARTS = """
+## The screen
+
+- **Parameters** (left): every data and descent setting. Type a value and press Enter to apply it; a bad
+  value says why under the field, and the run can't start until it is fixed. Changing a Data setting makes
+  new points; any change starts the run again from step 0. Tab moves between fields; Escape goes back to the plot.
+- **Fit** (top): the points, the current fitted line (orange) and the least-squares line (grey), the best any
+  descent can reach.
+- **Loss** (bottom): log10 of the loss against the step. A straight fall is a steady rate; a flat tail is the
+  slow direction (b) that plain gradient descent barely moves along.
+- **Status line**: step / total, the loss, the parameters k and b, their gradients ∂L/∂k and ∂L/∂b, steps per
+  second (measured), the device, the pace, and the state: ready, running, paused, done or diverged.
+- **Command palette** (ctrl+p): every action by name.
+
+A learning rate above about 3e-4 makes the default run diverge: the app stops and says so.
+"""
+
+
+def keys_table(bindings) -> str:
+    rows = ["## Keys", "", "| key | what it does |", "| --- | --- |"]
+    for binding in bindings:
+        keys = " or ".join(k.strip() for k in binding.key.split(","))
+        rows.append(f"| `{keys}` | {binding.tooltip or binding.description} |")
+    rows += ["| `tab` | next field of the parameter panel |", "| `escape` | leave a field, back to the plot |"]
+    return "\n".join(rows)
+
+
+class HelpScreen(ModalScreen):
+    """Keys and parts of the screen; any of escape, ?, F1 or q closes it."""
+
+    BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close help")]
+
+    def __init__(self, bindings) -> None:
+        super().__init__()
+        self.bindings = bindings
+
+    def compose(self):
+        with VerticalScroll(id="help-body"):
+            yield Markdown("# descent: help\n\n" + keys_table(self.bindings) + "\n" + PARTS)

@@ -1,0 +1,155 @@
+"""Every setting as an input, grouped, built from `Settings`' fields so new settings appear by themselves.
+
+A value is checked as it is typed, with the engine's rules; the reason it is wrong shows under it.
+Enter applies a typed value; a choice or a switch applies at once. Applying posts `Applied`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import Field, fields
+
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from engine.settings import Settings
+from tui.widgets.setting_input import SettingValidator, check, format_value
+
+FIELDS = {f.name: f for f in fields(Settings)}
+
+
+def control_id(name: str) -> str:
+    return f"setting-{name}"
+
+
+class SettingRow(Vertical):
+    """A setting's name, its control, and (when the value is bad) why."""
+
+    def __init__(self, field: Field, control) -> None:
+        super().__init__(classes="setting-row")
+        self.field = field
+        self.control = control
+
+    def compose(self):
+        with Horizontal(classes="setting-line"):
+            yield Label(self.field.name, classes="setting-name").with_tooltip(self.field.metadata["help"])
+            yield self.control
+        yield Static("", classes="setting-error")
+
+    def show_error(self, message: str | None) -> None:
+        error = self.query_one(".setting-error", Static)
+        error.update(message or "")
+        error.display = bool(message)
+        self.set_class(bool(message), "-invalid")
+
+
+class ParameterPanel(VerticalScroll):
+    """The Data and Descent settings; `applied` is what the run uses now."""
+
+    BINDINGS = [Binding("escape", "leave", "Back to the plot", show=False)]
+    can_focus = False  # Tab goes straight to the first field
+
+    class Applied(Message):
+        """Settings changed by the person; the screen rebuilds the run with them."""
+
+        def __init__(self, changes: dict) -> None:
+            super().__init__()
+            self.changes = changes
+
+    def __init__(self, settings: Settings, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.applied = settings
+        self._rows: dict[str, SettingRow] = {}
+
+    def compose(self):
+        groups: dict[str, list[Field]] = {}
+        for f in fields(Settings):
+            groups.setdefault(f.metadata["group"], []).append(f)
+        for group, members in groups.items():
+            yield Static(group, classes="group-title")
+            for f in members:
+                row = SettingRow(f, self._control(f))
+                self._rows[f.name] = row
+                yield row
+
+    def _control(self, f: Field):
+        value = getattr(self.applied, f.name)
+        if "choices" in f.metadata:
+            return Select([(c, c) for c in f.metadata["choices"]], value=value, allow_blank=False, compact=True, id=control_id(f.name))
+        if str(f.type) == "bool":
+            return Checkbox("on", value=value, compact=True, id=control_id(f.name))
+        validator = SettingValidator(f, lambda: self.applied)
+        return Input(format_value(value), validators=[validator], compact=True, id=control_id(f.name), select_on_focus=False)
+
+    def action_leave(self) -> None:
+        self.screen.focus_plot()
+
+    def set_applied(self, settings: Settings) -> None:
+        """Show these settings as applied (after a reset, new data, or a rebuild)."""
+        self.applied = settings
+        for name, row in self._rows.items():
+            value = getattr(settings, name)
+            control = row.control
+            if isinstance(control, Input):
+                control.value = format_value(value)
+            elif control.value != value:
+                with control.prevent(Select.Changed, Checkbox.Changed):
+                    control.value = value
+            row.show_error(None)
+
+    def show_error(self, name: str, message: str | None) -> None:
+        """Show a problem found later (a file that can't be read, a device that isn't there) beside its setting."""
+        if name in self._rows:
+            self._rows[name].show_error(message)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(setting, why) for every typed value that is not valid now."""
+        found = []
+        for name, row in self._rows.items():
+            if isinstance(row.control, Input):
+                _, problem = check(row.field, row.control.value, self.applied)
+                if problem:
+                    found.append((name, problem))
+        return found
+
+    def pending(self) -> dict:
+        """Typed values that are valid but not applied yet (Enter was not pressed)."""
+        changes = {}
+        for name, row in self._rows.items():
+            if isinstance(row.control, Input):
+                value, problem = check(row.field, row.control.value, self.applied)
+                if problem is None and value != getattr(self.applied, name):
+                    changes[name] = value
+        return changes
+
+    def focus_setting(self, name: str) -> None:
+        self._rows[name].control.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = self._name_of(event.input)
+        _, problem = check(FIELDS[name], event.value, self.applied)
+        self._rows[name].show_error(problem)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = self._name_of(event.input)
+        value, problem = check(FIELDS[name], event.value, self.applied)
+        self._rows[name].show_error(problem)
+        if problem is None and value != getattr(self.applied, name):
+            self.post_message(self.Applied({name: value}))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._apply_choice(event.select, event.value)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._apply_choice(event.checkbox, event.value)
+
+    def _apply_choice(self, control, value) -> None:
+        name = self._name_of(control)
+        if value != getattr(self.applied, name):
+            self.post_message(self.Applied({name: value}))
+
+    @staticmethod
+    def _name_of(control) -> str:
+        return control.id.removeprefix("setting-")
