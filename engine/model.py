@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from engine.losses import mse_loss
 from engine.settings import parse_model
 
 # Below this many points X @ θ is fastest; above it θ @ Xᵀ streams the features row by row
@@ -70,6 +71,26 @@ class LinearInParameters:
             return lambda: phi @ self.theta
         phi_t = phi.T.contiguous()
         return lambda: self.theta @ phi_t
+
+    def mean_squared_error_on(self, x_fit: torch.Tensor, y: torch.Tensor) -> Callable[[], torch.Tensor]:
+        """A function computing the mean squared error at fixed points, in the fastest form for their number."""
+        phi = self.features(x_fit)
+        if len(x_fit) <= SMALL_N:
+            # Two ops, the fewest autograd nodes: at 100 points a step is per-op overhead, not arithmetic.
+            return lambda: mse_loss(phi @ self.theta, y, 1)
+        # At large N a step is passes over memory. The residual r = Φθ − y in one pass (addmv over a
+        # column-major Φ, whose gemv streams it; y negated once here), then rᵀr/N: forward and backward
+        # read or write 15 N-sized arrays, against 16 and a zero-fill for mm + mse_loss (measured at a million
+        # points, one thread: 2.5 ms a step against 3.0).
+        phi = phi.T.contiguous().T
+        negative_y = -y
+        count = len(y)
+
+        def loss() -> torch.Tensor:
+            residual = torch.addmv(negative_y, phi, self.theta)
+            return torch.dot(residual, residual) / count
+
+        return loss
 
     def __call__(self, x_fit: torch.Tensor) -> torch.Tensor:
         return self.features(x_fit) @ self.theta
