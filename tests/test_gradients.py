@@ -40,10 +40,10 @@ def test_tutorial_warmup_gradient():
 
 
 def test_both_forms_of_the_loss_match_numpy():
-    """Small N runs mv + mse_loss, large N addmv + a dot product: both give the float64 loss and gradient."""
-    from engine.model import SMALL_N
+    """Small N runs mv + mse_loss, large N addmv + dot products by blocks: all give the float64 loss and gradient."""
+    from engine.model import BLOCK, SMALL_N
 
-    for points, model in [(SMALL_N, "linear"), (SMALL_N + 1, "linear"), (20_000, "poly:2")]:
+    for points, model in [(SMALL_N, "linear"), (SMALL_N + 1, "linear"), (20_000, "poly:2"), (2 * BLOCK + 7, "linear")]:
         problem = make_problem(Settings(points=points, model=model, seed=4, steps=3, lr=1e-6, x_min=-1, x_max=1))
         x = problem.x_train.numpy().astype(np.float64)
         y = problem.y_train.numpy().astype(np.float64)
