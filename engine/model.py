@@ -90,7 +90,9 @@ class LinearInParameters:
         phi = phi.T.contiguous().T
         negative_y = -y
         count = len(y)
-        blocks = list(zip(torch.split(negative_y, BLOCK), torch.split(phi, BLOCK), strict=True))
+        # A GPU has no such caches to keep blocks in, and each block would be more kernel launches.
+        block = BLOCK if y.device.type == "cpu" else count
+        blocks = list(zip(torch.split(negative_y, block), torch.split(phi, block), strict=True))
         theta = self.theta
 
         def loss() -> torch.Tensor:
