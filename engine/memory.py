@@ -44,7 +44,8 @@ def run_bytes(settings: Settings) -> tuple[int, int]:
         model = 4 * 4 * size * points
     else:
         terms = 2 if kind == "linear" else size + 1
-        model = 3 * 4 * terms * points  # Φ's columns, Φ stacked, and the transposed copy the descent keeps
+        # Φ's columns, Φ stacked, and the transposed copy the descent keeps; and −y, which its loss adds to Φθ.
+        model = 3 * 4 * terms * points + 4 * points
         host += _optimum_bytes(points, terms)
     device = TENSOR_BYTES * points + model + STEP_BYTES * points
     return host, device

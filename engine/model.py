@@ -14,11 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from engine.losses import mse_loss
 from engine.settings import parse_model
 
 # Below this many points X @ θ is fastest; above it θ @ Xᵀ streams the features row by row
 # (measured: X @ θ is 6× slower at a million points, θ @ Xᵀ 1.3× slower at a hundred).
 SMALL_N = 4096
+# Points per block of the large-N loss: 512 KB of float32 per array, a step's worth of which fits in
+# 2 cores' L2 caches (measured at a million points: 2¹⁵ 1.7 ms a step, 2¹⁶ 1.25, 2¹⁷ 1.1, 2¹⁸ 1.2, whole 1.4).
+BLOCK = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,36 @@ class LinearInParameters:
             return lambda: phi @ self.theta
         phi_t = phi.T.contiguous()
         return lambda: self.theta @ phi_t
+
+    def mean_squared_error_on(self, x_fit: torch.Tensor, y: torch.Tensor) -> Callable[[], torch.Tensor]:
+        """A function computing the mean squared error at fixed points, in the fastest form for their number."""
+        phi = self.features(x_fit)
+        if len(x_fit) <= SMALL_N:
+            # Two ops, the fewest autograd nodes: at 100 points a step is per-op overhead, not arithmetic.
+            return lambda: mse_loss(phi @ self.theta, y, 1)
+        # At large N a step is passes over memory. The residual r = Φθ − y in one op (addmv over a
+        # column-major Φ, whose gemv streams it; y negated once here), then rᵀr/N: no mse_loss, which
+        # materialises (pred − y)² and zero-fills its gradient. And in blocks of BLOCK points: each block's
+        # residual and gradients then stay in the cores' L2 caches between the ops that make and use them,
+        # instead of going out to L3 and back for every one of a step's passes. At a million points on
+        # 2 cores a step takes 1.1 ms against 1.4 whole (and 2.0 for mm + mse_loss); 1 core, 1.8 against 2.5.
+        phi = phi.T.contiguous().T
+        negative_y = -y
+        count = len(y)
+        # A GPU has no such caches to keep blocks in, and each block would be more kernel launches.
+        block = BLOCK if y.device.type == "cpu" else count
+        blocks = list(zip(torch.split(negative_y, block), torch.split(phi, block), strict=True))
+        theta = self.theta
+
+        def loss() -> torch.Tensor:
+            squares = []
+            for minus_y, features in blocks:
+                residual = torch.addmv(minus_y, features, theta)
+                squares.append(torch.dot(residual, residual))
+            total = squares[0] if len(squares) == 1 else torch.stack(squares).sum()
+            return total / count
+
+        return loss
 
     def __call__(self, x_fit: torch.Tensor) -> torch.Tensor:
         return self.features(x_fit) @ self.theta

@@ -1,6 +1,7 @@
 """Autograd's gradients against the analytic ones, for the tutorial's model and its warm-up."""
 
 import numpy as np
+import pytest
 import torch
 
 from engine.descend import descend
@@ -36,3 +37,18 @@ def test_tutorial_warmup_gradient():
     z.backward()
     expected = 2 * (np.linspace(0, 10, 100) + 2) / 100
     np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-5)
+
+
+def test_both_forms_of_the_loss_match_numpy():
+    """Small N runs mv + mse_loss, large N addmv + dot products by blocks: all give the float64 loss and gradient."""
+    from engine.model import BLOCK, SMALL_N
+
+    for points, model in [(SMALL_N, "linear"), (SMALL_N + 1, "linear"), (20_000, "poly:2"), (2 * BLOCK + 7, "linear")]:
+        problem = make_problem(Settings(points=points, model=model, seed=4, steps=3, lr=1e-6, x_min=-1, x_max=1))
+        x = problem.x_train.numpy().astype(np.float64)
+        y = problem.y_train.numpy().astype(np.float64)
+        features = problem.model.features_np(x)
+        for snapshot in descend(problem):
+            residual = features @ snapshot.vector - y
+            assert snapshot.loss == pytest.approx(np.mean(residual**2), rel=1e-5)
+            np.testing.assert_allclose(snapshot.gradient, 2 * features.T @ residual / points, rtol=1e-4, atol=1e-6)
