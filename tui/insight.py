@@ -49,8 +49,8 @@ def steps_phrase(analysis, lr: float) -> str:
     if steps is None:
         return ""
     if math.isinf(steps):
-        return f"at lr {lr:g}: never shrinks the error (lr ≥ lr_max: plain GD diverges or stalls)"
-    return f"at lr {lr:g}: ~{steps:,.0f} steps to shrink the error 1000× (plain GD)"
+        return f"lr {lr:g}: never shrinks the error (lr ≥ lr_max)"
+    return f"lr {lr:g}: ~{steps:,.0f} steps to shrink the error 1000×"
 
 
 def analysis_text(analysis, lr: float, warning: str | None = None, remark: str | None = None) -> Text:
@@ -67,11 +67,11 @@ def analysis_text(analysis, lr: float, warning: str | None = None, remark: str |
         text.append(_g(analysis.lambda_min))
         text.append("  κ ", style="dim")
         text.append(_kappa(analysis.condition_number), style="bold")
+        text.append("  (o: lr = lr_best)", style="dim")
         text.append("\nlr_max = 2/λmax ", style="dim")
         text.append(_g(analysis.lr_max), style="bold")
         text.append("  lr_best = 2/(λmax+λmin) ", style="dim")
         text.append(_g(analysis.lr_best), style="bold")
-        text.append("  (o sets it)", style="dim")
         text.append("\n" + steps_phrase(analysis, lr), style="dim")
     else:
         text.append("Analysis (estimate)  ", style="bold")

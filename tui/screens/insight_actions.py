@@ -13,13 +13,16 @@ from textual.widgets import Input
 from tui.insight import divergence_note
 
 INSIGHT_BINDINGS = [
-    Binding("y", "toggle_analysis", "Analysis", tooltip="show or hide the Analysis panel: curvature, lr_max, lr_best", id="analysis"),
+    Binding(
+        "y", "toggle_analysis", "Analysis", tooltip="show or hide the Analysis panel: curvature, lr_max, lr_best", id="analysis", show=False
+    ),
     Binding(
         "o",
         "lr_best",
         "lr_best",
         tooltip="set lr to lr_best = 2/(λmax+λmin), the fastest lr for plain gradient descent (the run starts again from step 0)",
         id="lr-best",
+        show=False,
     ),
     Binding(
         "l",
@@ -31,11 +34,11 @@ INSIGHT_BINDINGS = [
     Binding(
         "a",
         "toggle_autograd",
-        "Autograd",
+        "Grads",
         tooltip="the step's ∂L/∂k, ∂L/∂b from autograd beside the formulas, instead of the loss",
         id="autograd",
     ),
-    Binding("w", "warmup", "Warm-up", tooltip="the tutorial's warm-up: z = mean((x+2)²) and x.grad from autograd", id="warmup"),
+    Binding("w", "warmup", "Warm-up", tooltip="the tutorial's warm-up: z = mean((x+2)²) and x.grad from autograd", id="warmup", show=False),
 ]
 PATH_POINTS = 4000
 """The landscape's path keeps at most this many θ, evenly thinned: a run of any length draws the same."""

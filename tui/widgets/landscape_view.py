@@ -83,7 +83,7 @@ class LandscapeView(Widget):
         from engine.landscape import path_cells
 
         landscape = self._window()
-        log_loss = landscape.log_loss
+        log_loss, what = self._shade(landscape)
         low, high = float(np.min(log_loss)), float(np.max(log_loss))
         levels = np.clip(((log_loss - low) / ((high - low) or 1.0) * (LEVELS - 1)).round(), 0, LEVELS - 1).astype(np.int64)
         rows, columns = log_loss.shape
@@ -98,10 +98,10 @@ class LandscapeView(Widget):
         marks[(int(r[0]), int(c[0]))] = NOW
         names = self.problem.model.names
         scaled = " (x standardized)" if self.problem.settings.standardize else ""
-        text = Text()
-        text.append("loss landscape ", style="bold")
-        text.append(f"log10 L {low:.2g} … {high:.2g} over ({names[0]}, {names[1]}){scaled}   ", style="dim")
-        text.append(f"{PATH} path  {NOW} now  ", style="")
+        text = Text(no_wrap=True, overflow="ellipsis")  # one line per row, whatever the width: the grid must not shift
+        text.append("landscape ", style="bold")
+        text.append(f"{what} {low:.2g}…{high:.2g} over ({names[0]}, {names[1]}){scaled}  ", style="dim")
+        text.append(f"{PATH} path {NOW} now ", style="")
         text.append(f"{OPTIMUM} optimum", style="bright_green")
         text.append("\n")
         for display_row in range(rows):
@@ -114,6 +114,15 @@ class LandscapeView(Widget):
         k, b = landscape.k_values, landscape.b_values
         text.append(f"{names[0]} {k[0]:.4g} … {k[-1]:.4g} →   {names[1]} {b[0]:.4g} … {b[-1]:.4g} ↑", style="dim")
         return text
+
+    def _shade(self, landscape) -> tuple[np.ndarray, str]:
+        """What the colours show: log10(L − L*) for MSE, whose contours show the valley's shape (log10 L has a floor
+        at the noise, L*, that washes the valley out); log10 L for other losses."""
+        if self.optimum is None or self.problem.settings.loss != "mse":
+            return landscape.log_loss, "log10 L"
+        excess = np.log10(np.maximum(10.0**landscape.log_loss - self.optimum.loss, 1e-300))
+        # the optimum's own cell is ~−∞: floor the shading so it doesn't stretch the scale
+        return np.maximum(excess, np.percentile(excess, 2)), "log10(L−L*)"
 
     def cell_of(self, vector) -> tuple[int, int]:
         """(display row, column) of a point in the grid as drawn: for the tests."""
