@@ -83,7 +83,7 @@ class LandscapeView(Widget):
         from engine.landscape import path_cells
 
         landscape = self._window()
-        log_loss, what = self._shade(landscape)
+        log_loss, what = self.shading(landscape)
         low, high = float(np.min(log_loss)), float(np.max(log_loss))
         levels = np.clip(((log_loss - low) / ((high - low) or 1.0) * (LEVELS - 1)).round(), 0, LEVELS - 1).astype(np.int64)
         rows, columns = log_loss.shape
@@ -115,7 +115,7 @@ class LandscapeView(Widget):
         text.append(f"{names[0]} {k[0]:.4g} … {k[-1]:.4g} →   {names[1]} {b[0]:.4g} … {b[-1]:.4g} ↑", style="dim")
         return text
 
-    def _shade(self, landscape) -> tuple[np.ndarray, str]:
+    def shading(self, landscape) -> tuple[np.ndarray, str]:
         """What the colours show: log10(L − L*) for MSE, whose contours show the valley's shape (log10 L has a floor
         at the noise, L*, that washes the valley out); log10 L for other losses."""
         if self.optimum is None or self.problem.settings.loss != "mse":
