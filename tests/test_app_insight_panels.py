@@ -81,7 +81,7 @@ async def test_the_autograd_panel_shows_both_gradients_equal():
         assert "Autograd at step 3" in text and "predictions = k·x + b" in text
         assert f"{formula[0]:.7g}" in text and f"{formula[1]:.7g}" in text
         assert f"{snapshot.gradient[0]:.7g}" in text
-        assert "agree within float32 rounding" in text
+        assert "equal within float32 rounding" in text
 
 
 async def test_w_shows_the_warm_up():

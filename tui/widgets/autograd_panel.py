@@ -41,33 +41,34 @@ class AutogradPanel(Widget):
                 lines.append(Text(f"∂L/∂{name} = {_n(float(value))}"))
             self._set(Text("\n").join(lines))
             return
-        units = " (x standardized)" if settings.standardize else ""
+        units = ", x standardized" if settings.standardize else ""
         computation = COMPUTATION if problem.model.kind == "linear" else ("predictions = Σ cⱼ·xʲ", COMPUTATION[1])
         values = "  ".join(f"{name} = {_n(float(v))}" for name, v in zip(check.names, snapshot.vector, strict=True))
-        table = Table(box=None, padding=(0, 1), show_edge=False, expand=False, title_justify="left")
-        table.add_column("", style="dim")
-        table.add_column("backward() gives", justify="right")
-        table.add_column("the formula gives", justify="right")
-        table.add_column("formula", style="dim", no_wrap=False)
+        table = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
+        table.add_column("", style="dim", no_wrap=True, min_width=5)
+        table.add_column("autograd", justify="right", no_wrap=True, min_width=10)
+        table.add_column("formula", justify="right", no_wrap=True, min_width=10)
+        table.add_column("", style="dim", no_wrap=True, overflow="ellipsis")
         for i, name in enumerate(check.names):
-            table.add_row(f"∂L/∂{name}", _n(check.autograd[i]), _n(check.analytic[i]), check.formulas[i])
+            formula = check.formulas[i].split(" = ", 1)[-1]
+            table.add_row(f"∂L/∂{name}", _n(check.autograd[i]), _n(check.analytic[i]), formula)
         if check.agrees:
             verdict = Text(
-                f"They agree within float32 rounding: the largest difference is {check.largest_difference:.1e} of the gradient's size "
-                "(autograd sums in float32; the formula here in float64).",
+                f"✓ equal within float32 rounding (they differ by {check.largest_difference:.1e} of the gradient: "
+                "autograd sums in float32, the formula here in float64)",
                 style="green",
             )
         else:
             verdict = Text(
-                f"They differ by {check.largest_difference:.1e} of the gradient's size, more than float32 rounding explains.",
+                f"✗ they differ by {check.largest_difference:.1e} of the gradient, more than float32 rounding explains",
                 style="bold red",
             )
         head = Text.assemble(
             title,
-            (f"  on the {len(problem.x_train):,} training points{units}\n", "dim"),
-            (f"{computation[0]}    {values}\n", ""),
-            (f"{computation[1]} = {_n(snapshot.loss)}\n", ""),
-            ("loss.backward() fills each parameter's .grad:", "dim"),
+            ("   " + values + "\n", ""),
+            (computation[0], ""),
+            (f"  (x: the {len(problem.x_train):,} training points{units})\n", "dim"),
+            (f"{computation[1]} = {_n(snapshot.loss)}", ""),
         )
         from rich.console import Group
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from rich.color import Color
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 RAMP = [(13, 8, 135), (84, 2, 163), (139, 10, 165), (185, 50, 137), (219, 92, 104), (244, 136, 73), (254, 188, 43), (240, 249, 33)]
@@ -28,6 +31,8 @@ def _ramp_styles(levels: int = LEVELS) -> list[Style]:
 
 STYLES = _ramp_styles()
 MARK_STYLES = {PATH: Style(color="white"), NOW: Style(color="bright_white", bold=True), OPTIMUM: Style(color="bright_green", bold=True)}
+_MARKED = {(level, mark): STYLES[level] + style for level in range(LEVELS) for mark, style in MARK_STYLES.items()}
+_CONSOLE = Console(width=400, color_system="truecolor")
 
 
 class LandscapeView(Widget):
@@ -45,16 +50,21 @@ class LandscapeView(Widget):
         self.path = np.zeros((0, 2))
         self.now: np.ndarray | None = None
         self._grid_size: tuple[int, int] | None = None
+        self._drawn = 0
+        self._strips: list[Strip] | None = None
+        self._strips_for = None
 
     def reset(self, problem, optimum) -> None:
         """A new problem: forget the window and the path."""
         self.problem, self.optimum, self.landscape, self.now = problem, optimum, None, None
         self.path = np.zeros((0, 2))
         self._grid_size = None
+        self._drawn += 1
 
     def show(self, path: np.ndarray, now: np.ndarray) -> None:
         """Draw the path so far and the current point; a new window when they leave the old one."""
         self.path, self.now = path, now
+        self._drawn += 1
         if self.display:
             self.refresh()
 
@@ -77,43 +87,74 @@ class LandscapeView(Widget):
         self._grid_size = size
         return self.landscape
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
+        # The Line API: one Strip of run-length Segments per row. A Text of one span per cell costs ~8 ms a frame
+        # to lay out, and that time, taken from the run through the GIL, halved its steps per second.
+        if self._strips is None or self._strips_for != (self.size, self._drawn):
+            self._build()
+        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width)
+
+    def _build(self) -> None:
+        width = self.size.width
+        lines = self.lines()
+        strips = []
+        for line in lines:
+            if isinstance(line, Text):
+                line.truncate(width, overflow="ellipsis")
+                strips.append(Strip(line.render(_CONSOLE)).adjust_cell_length(width))
+            else:
+                strips.append(Strip(line).adjust_cell_length(width))
+        self._strips, self._strips_for = strips, (self.size, self._drawn)
+
+    def lines(self) -> list:
+        """The picture: a legend (Text), one list of Segments per grid row (b grows upwards), the ranges (Text)."""
         if self.problem is None or self.now is None:
-            return Text("loss landscape: waiting for the run", style="dim")
+            return [Text("loss landscape: waiting for the run", style="dim")]
         from engine.landscape import path_cells
 
         landscape = self._window()
-        log_loss, what = self.shading(landscape)
-        low, high = float(np.min(log_loss)), float(np.max(log_loss))
-        levels = np.clip(((log_loss - low) / ((high - low) or 1.0) * (LEVELS - 1)).round(), 0, LEVELS - 1).astype(np.int64)
-        rows, columns = log_loss.shape
-        marks: dict[tuple[int, int], str] = {}
+        shade, what = self.shading(landscape)
+        low, high = float(np.min(shade)), float(np.max(shade))
+        levels = np.clip(((shade - low) / ((high - low) or 1.0) * (LEVELS - 1)).round(), 0, LEVELS - 1).astype(np.int64)
+        rows, columns = shade.shape
+        marks = np.full((rows, columns), "", dtype=object)
         if len(self.path):
-            for r, c in zip(*path_cells(landscape, self.path), strict=True):
-                marks[(int(r), int(c))] = PATH
+            r, c = path_cells(landscape, self.path)
+            marks[r, c] = PATH
         if self.optimum is not None:
             r, c = path_cells(landscape, self.optimum.vector[:2])
-            marks[(int(r[0]), int(c[0]))] = OPTIMUM
+            marks[r[0], c[0]] = OPTIMUM
         r, c = path_cells(landscape, self.now[:2])
-        marks[(int(r[0]), int(c[0]))] = NOW
+        marks[r[0], c[0]] = NOW
         names = self.problem.model.names
         scaled = " (x standardized)" if self.problem.settings.standardize else ""
-        text = Text(no_wrap=True, overflow="ellipsis")  # one line per row, whatever the width: the grid must not shift
-        text.append("landscape ", style="bold")
-        text.append(f"{what} {low:.2g}…{high:.2g} over ({names[0]}, {names[1]}){scaled}  ", style="dim")
-        text.append(f"{PATH} path {NOW} now ", style="")
-        text.append(f"{OPTIMUM} optimum", style="bright_green")
-        text.append("\n")
-        for display_row in range(rows):
-            row = rows - 1 - display_row  # b grows upwards
+        legend = Text()
+        legend.append("landscape ", style="bold")
+        legend.append(f"{what} {low:.2g}…{high:.2g} over ({names[0]}, {names[1]}){scaled}  ", style="dim")
+        legend.append(f"{PATH} path {NOW} now ")
+        legend.append(f"{OPTIMUM} optimum", style="bright_green")
+        result: list = [legend]
+        for row in range(rows - 1, -1, -1):  # b grows upwards
+            segments, run, run_style = [], "", None
             for column in range(columns):
-                char = marks.get((row, column))
-                cell = STYLES[levels[row, column]]
-                text.append(char or " ", cell + MARK_STYLES[char] if char else cell)
-            text.append("\n")
+                mark = marks[row, column]
+                style = STYLES[levels[row, column]]
+                if mark:
+                    style = _MARKED[(levels[row, column], mark)]
+                if style is not run_style and run:
+                    segments.append(Segment(run, run_style))
+                    run = ""
+                run += mark or " "
+                run_style = style
+            segments.append(Segment(run, run_style))
+            result.append(segments)
         k, b = landscape.k_values, landscape.b_values
-        text.append(f"{names[0]} {k[0]:.4g} … {k[-1]:.4g} →   {names[1]} {b[0]:.4g} … {b[-1]:.4g} ↑", style="dim")
-        return text
+        result.append(Text(f"{names[0]} {k[0]:.4g} … {k[-1]:.4g} →   {names[1]} {b[0]:.4g} … {b[-1]:.4g} ↑", style="dim"))
+        return result
+
+    def render(self) -> Text:
+        """The picture as plain text (what the tests read): the same lines render_line draws."""
+        return Text("\n".join(line.plain if isinstance(line, Text) else "".join(seg.text for seg in line) for line in self.lines()))
 
     def shading(self, landscape) -> tuple[np.ndarray, str]:
         """What the colours show: log10(L − L*) for MSE, whose contours show the valley's shape (log10 L has a floor
