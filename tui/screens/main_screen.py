@@ -39,9 +39,9 @@ class MainScreen(InsightActions, Screen):
         Binding("minus", "slower", "Slower", tooltip="half as many steps per frame", id="slower"),
         Binding("t", "turbo", "Turbo", tooltip="turbo on/off: as fast as the engine goes, drawn at the frame rate", id="turbo"),
         Binding("p", "toggle_panel", "Panel", tooltip="hide or show the parameter panel", id="panel"),
-        *INSIGHT_BINDINGS,
         Binding("question_mark,f1", "help", "Help", tooltip="this help", id="help"),
         Binding("q", "app.quit", "Quit", tooltip="quit descent", id="quit"),
+        *INSIGHT_BINDINGS,  # after help and quit: a narrow footer cuts its end, and those two must stay
     ]
 
     def __init__(self, settings: Settings, fps: int, dataset=None) -> None:
