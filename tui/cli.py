@@ -17,9 +17,8 @@ def _add_app_options(parser: OneLineParser) -> None:
     parser.add_argument("--theme", metavar="NAME", default=None, help="the app's Textual theme, e.g. nord, gruvbox, textual-light")
     fps_help = f"frames the app draws per second (1..{MAX_FPS}, default {DEFAULT_FPS})"
     parser.add_argument("--fps", type=_fps, default=DEFAULT_FPS, help=fps_help)
-    parser.add_argument(
-        "--race", metavar="OPT,OPT,…", type=_race, help="race these optimizers (e.g. manual,momentum,adam) on the same data from the same start"
-    )
+    race_help = "race these optimizers (e.g. manual,momentum,adam) on the same data from the same start"
+    parser.add_argument("--race", metavar="OPT,OPT,…", type=_race, help=race_help)
 
 
 def build_parser() -> OneLineParser:
