@@ -140,3 +140,21 @@ async def test_a_stall_along_the_valley_is_said_in_words():
         assert abs(b_now - b_best) > 0.1, "the tutorial's b barely moves in 1000 steps"
         assert f"b = {b_now:.4g} is still far from {b_best:.4g}" in screen.analysis_panel.plain
         assert any("far from" in n.message for n in app._notifications)
+
+
+async def test_the_estimate_for_a_network_follows_the_run():
+    """mlp: λmax is estimated in the run's thread between steps, every few frames, and labelled as an estimate."""
+    from engine.analysis import estimate_lambda_max
+
+    app = make_app(Settings(model="mlp:8", device="cpu", steps=200_000, lr=1e-3))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await wait_for_state(pilot, "ready")
+        first = screen.analysis
+        assert not first.exact and first.lambda_max == estimate_lambda_max(screen.problem, screen.snapshot.vector)
+        await pilot.press("space")
+        await wait_until(pilot, lambda: screen.analysis != first, what="a new estimate")
+        await pilot.press("space")
+        await app.workers.wait_for_complete()
+        assert "Analysis (estimate)" in screen.analysis_panel.plain and "λmax ≈" in screen.analysis_panel.plain
+        assert screen.snapshot.step > 0

@@ -78,8 +78,11 @@ def analysis_text(analysis, lr: float, warning: str | None = None, remark: str |
         text.append("λmax ≈ ", style="dim")
         text.append(_g(analysis.lambda_max))
         text.append(" by power iteration at θ now  ", style="dim")
-        text.append("lr_max ≈ ", style="dim")
-        text.append(_g(analysis.lr_max), style="bold")
+        if analysis.lambda_max > 0:
+            text.append("lr_max ≈ ", style="dim")
+            text.append(_g(analysis.lr_max), style="bold")
+        else:  # power iteration found the largest eigenvalue in size, and it is negative: no limit from curvature here
+            text.append("no lr_max here: the loss curves downwards (not convex) where θ is", style="dim")
         text.append("\nλmin, κ and lr_best need a constant Hessian (MSE on a linear or poly model)", style="dim")
     if warning:
         text.append("\n⚠ " + warning, style="bold yellow")
