@@ -53,10 +53,17 @@ def steps_phrase(analysis, lr: float) -> str:
     return f"lr {lr:g}: ~{steps:,.0f} steps to shrink the error 1000×"
 
 
-def analysis_text(analysis, lr: float, warning: str | None = None, remark: str | None = None) -> Text:
+def analysis_text(analysis, lr: float, warning: str | None = None, remark: str | None = None, compact: bool = False) -> Text:
     """The panel: λmax, λmin, κ, lr_max, lr_best, the predicted steps; then a warning or a remark, when there is one."""
     text = Text()
-    if analysis is None:
+    if compact and analysis is not None and analysis.exact:
+        text.append(f"λmax {_g(analysis.lambda_max)}  λmin {_g(analysis.lambda_min)}  κ {_kappa(analysis.condition_number)}", style="bold")
+        text.append(f"\nlr_max {_g(analysis.lr_max)}  lr_best {_g(analysis.lr_best)} (o)")
+    elif compact and analysis is not None:
+        text.append(f"λmax ≈ {_g(analysis.lambda_max)} (estimate)", style="bold")
+        if analysis.lambda_max > 0:
+            text.append(f"  lr_max ≈ {_g(analysis.lr_max)}")
+    elif analysis is None:
         text.append("Analysis  ", style="bold")
         text.append("no curvature to show for this run yet", style="dim")
     elif analysis.exact:

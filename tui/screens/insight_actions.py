@@ -115,7 +115,7 @@ class InsightActions:
         text = explain_divergence(snapshot.diverged_at, settings.lr, self.start_analysis, settings.optimizer, settings.standardize)
         self.remark = text
         self._show_analysis()
-        self.notify(text, title="Diverged", severity="error", timeout=20)
+        self.notify(text, title="Diverged", severity="error", timeout=10)
         return divergence_note(text)
 
     def insight_done(self, snapshot) -> None:
@@ -126,7 +126,7 @@ class InsightActions:
         if text:
             self.remark = text
             self._show_analysis()
-            self.notify(text, title="Stalled along the valley", severity="warning", timeout=20)
+            self.notify(text, title="Stalled along the valley", severity="warning", timeout=10)
 
     def insight_note(self) -> str:
         """The status note before a run, or while paused: the lr warning when lr > lr_max."""

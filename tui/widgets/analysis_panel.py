@@ -7,6 +7,9 @@ from textual.widget import Widget
 
 from tui.insight import analysis_text
 
+COMPACT_BELOW = 60
+"""Narrower than this (80 columns with the parameter panel), the numbers go on two short lines, without the formulas."""
+
 
 class AnalysisPanel(Widget):
     """λmax, λmin, κ, lr_max, lr_best and the predicted steps; a warning or an explanation under them.
@@ -21,20 +24,24 @@ class AnalysisPanel(Widget):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._text = Text()
         self._shown: tuple | None = None
+        self._text = Text()
+        self._text_for: tuple | None = None
 
     def render(self) -> Text:
+        compact = self.size.width < COMPACT_BELOW
+        if self._text_for != (self._shown, compact):
+            self._text = analysis_text(*self._shown, compact=compact) if self._shown else Text()
+            self._text_for = (self._shown, compact)
         return self._text
 
     @property
     def plain(self) -> str:
-        return self._text.plain
+        return self.render().plain
 
     def show(self, analysis, lr: float, warning: str | None = None, remark: str | None = None) -> None:
         key = (analysis, lr, warning, remark)
         if key == self._shown:
             return
         self._shown = key
-        self._text = analysis_text(analysis, lr, warning, remark)
         self.refresh(layout=True)
