@@ -114,6 +114,9 @@ class LandscapeView(Widget):
 
         landscape = self._window()
         shade, what = self.shading(landscape)
+        finite = np.isfinite(shade)
+        if not finite.all():  # a loss that overflows on a far cell is as bright as the brightest
+            shade = np.where(finite, shade, shade[finite].max() if finite.any() else 0.0)
         low, high = float(np.min(shade)), float(np.max(shade))
         levels = np.clip(((shade - low) / ((high - low) or 1.0) * (LEVELS - 1)).round(), 0, LEVELS - 1).astype(np.int64)
         rows, columns = shade.shape
