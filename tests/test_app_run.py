@@ -92,7 +92,7 @@ async def test_divergence_stops_and_says_so():
         await pilot.press("t", "space")
         await wait_for_state(pilot, "diverged")
         text = status_text(app)
-        assert "diverged" in text and "blew up" in text and "smaller lr" in text
+        assert "diverged" in text and f"at step {screen.snapshot.diverged_at}" in text and "lr_max" in text
         assert screen.snapshot.step < 1000
 
 

@@ -18,13 +18,18 @@ class DescentApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "descent"
 
-    def __init__(self, settings: Settings, fps: int = DEFAULT_FPS, dataset=None) -> None:
+    def __init__(self, settings: Settings, fps: int = DEFAULT_FPS, dataset=None, race: tuple[str, ...] | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.fps = fps
         self.dataset = dataset
+        self.race = race
 
     def get_default_screen(self) -> Screen:
+        if self.race:
+            from tui.screens.race_screen import RaceScreen
+
+            return RaceScreen(self.settings, self.race, self.fps)
         return MainScreen(self.settings, self.fps, self.dataset)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -36,6 +41,6 @@ class DescentApp(App):
                 yield SystemCommand(binding.description, binding.tooltip, getattr(screen, f"action_{binding.action}"))
 
 
-def make_app(settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None) -> DescentApp:
-    """The app for these settings (the defaults: the tutorial's run)."""
-    return DescentApp(settings or Settings(), fps=fps, dataset=dataset)
+def make_app(settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None, race: tuple[str, ...] | None = None) -> DescentApp:
+    """The app for these settings (the defaults: the tutorial's run); `race`: optimizers to race instead."""
+    return DescentApp(settings or Settings(), fps=fps, dataset=dataset, race=race)

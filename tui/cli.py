@@ -17,6 +17,8 @@ def _add_app_options(parser: OneLineParser) -> None:
     parser.add_argument("--theme", metavar="NAME", default=None, help="the app's Textual theme, e.g. nord, gruvbox, textual-light")
     fps_help = f"frames the app draws per second (1..{MAX_FPS}, default {DEFAULT_FPS})"
     parser.add_argument("--fps", type=_fps, default=DEFAULT_FPS, help=fps_help)
+    race_help = "race these optimizers (e.g. manual,momentum,adam) on the same data from the same start"
+    parser.add_argument("--race", metavar="OPT,OPT,…", type=_race, help=race_help)
 
 
 def build_parser() -> OneLineParser:
@@ -84,11 +86,21 @@ def _main(argv: list[str] | None) -> int:
         return serve(args)
     from tui.app import make_app
 
-    app = make_app(settings, fps=args.fps, dataset=_dataset_or_fail(settings))
+    app = make_app(settings, fps=args.fps, dataset=_dataset_or_fail(settings), race=args.race)
     if args.theme:
         app.theme = args.theme
     app.run()
     return 0
+
+
+def _race(text: str) -> tuple[str, ...]:
+    from engine.errors import SettingError
+    from engine.race import parse_race
+
+    try:
+        return parse_race(text)
+    except SettingError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def _fps(text: str) -> int:

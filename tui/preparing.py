@@ -22,13 +22,15 @@ class DataReady(Message):
 class ProblemReady(Message):
     """The run can start: its problem, the least-squares optimum, the generator and its first snapshot."""
 
-    def __init__(self, run_id: int, problem, optimum, generator, first) -> None:
+    def __init__(self, run_id: int, problem, optimum, generator, first, analysis=None) -> None:
         super().__init__()
         self.run_id = run_id
         self.problem = problem
         self.optimum = optimum
         self.generator = generator
         self.first = first
+        self.analysis = analysis
+        """(LiveAnalysis, the Analysis at the start), or None: see tui.insight.analyse_start."""
 
 
 class PrepareFailed(Message):
@@ -60,7 +62,9 @@ def prepare(settings: Settings, dataset, run_id: int, post: Callable[[Message], 
         generator = descend(problem)
         first = next(generator)
         first.host  # read it here, not on the UI thread  # noqa: B018
-        post(ProblemReady(run_id, problem, optimum, generator, first))
+        from tui.insight import analyse_start
+
+        post(ProblemReady(run_id, problem, optimum, generator, first, analyse_start(problem, first)))
     except SettingError as error:
         post(PrepareFailed(run_id, error.setting, error.message))
     except DataError as error:

@@ -25,7 +25,9 @@ RATE_WINDOW_S = 0.5
 class Frame(Message):
     """What the UI draws next: the newest snapshot and the losses since the last frame."""
 
-    def __init__(self, run_id: int, pull: int, snapshot, steps: list[int], losses: list[float], rate: float, final: bool) -> None:
+    def __init__(
+        self, run_id: int, pull: int, snapshot, steps: list[int], losses: list[float], rate: float, final: bool, analysis=None, path=None
+    ) -> None:
         super().__init__()
         self.run_id = run_id
         self.pull = pull
@@ -37,6 +39,10 @@ class Frame(Message):
         """Steps per second, measured in the worker."""
         self.final = final
         """The worker stopped after this frame (finished, cancelled or its step limit reached)."""
+        self.analysis = analysis
+        """The curvature at this snapshot (engine.analysis), when the runner was given a `LiveAnalysis`."""
+        self.path = path or []
+        """θ (as fitted) at every `path_every`-th step since the last frame, for the loss landscape."""
 
 
 class Pace:
@@ -69,9 +75,14 @@ class Pace:
 class Runner:
     """One run's generator, pulled by one worker at a time (pause and resume keep pulling the same one)."""
 
-    def __init__(self, generator: Iterator, run_id: int) -> None:
+    def __init__(self, generator: Iterator, run_id: int, analysis=None, path_every: int = 0) -> None:
         self.generator = generator
         self.run_id = run_id
+        self.analysis = analysis
+        """A `LiveAnalysis`: asked once per frame here, in the thread that steps, because for a model not
+        linear in θ its estimate writes θ into the model's tensors and must not overlap a step."""
+        self.path_every = path_every
+        """Keep θ every this many steps for the frames' `path` (0: none; only a two-parameter model draws one)."""
         self.exhausted = False
         self._lock = threading.Lock()  # a cancelled worker may still be mid-step when the next one starts
         self._ui_ready = threading.Event()
@@ -91,6 +102,7 @@ class Runner:
     def _pull(self, pace: Pace, post, cancelled, limit, serial) -> None:
         steps: list[int] = []
         losses: list[float] = []
+        path: list = []
         latest = None
         taken = 0
         frame_s = 1.0 / pace.fps
@@ -116,6 +128,8 @@ class Runner:
                 latest = snapshot
                 steps.append(snapshot.step)
                 losses.append(snapshot.values[0].item())
+                if self.path_every and snapshot.step % self.path_every == 0:
+                    path.append(snapshot.vector.copy())
                 taken += 1
                 budget -= 1
                 if snapshot.finished:
@@ -134,12 +148,21 @@ class Runner:
                 window_t, window_steps = now, 0
             if latest is not None and (stop or self._ui_ready.is_set()):
                 self._ui_ready.clear()
-                post(Frame(self.run_id, serial, latest, steps, losses, rate, final=stop))
-                steps, losses = [], []
+                post(Frame(self.run_id, serial, latest, steps, losses, rate, final=stop, analysis=self._analyse(latest), path=path))
+                steps, losses, path = [], [], []
             elif stop:
-                post(Frame(self.run_id, serial, latest, steps, losses, rate, final=True))
+                post(Frame(self.run_id, serial, latest, steps, losses, rate, final=True, path=path))
             if stop:
                 return
             if not pace.turbo and now < next_frame:
                 time.sleep(next_frame - now)
             next_frame = max(next_frame + frame_s, time.perf_counter())
+
+    def _analyse(self, snapshot):
+        """The curvature at this snapshot; None when there is none to give (no analysis, or a diverged θ)."""
+        if self.analysis is None or snapshot.status == "diverged":
+            return None  # estimating at a blown-up θ gives a meaningless number
+        try:
+            return self.analysis.at(snapshot)
+        except (RuntimeError, ValueError):
+            return None  # an estimate that fails (odd model, out of memory) must not stop the run

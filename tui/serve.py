@@ -34,6 +34,8 @@ def app_command(args: argparse.Namespace) -> str:
         words += ["--config", str(Path(args.config).resolve())]
     if getattr(args, "theme", None):
         words += ["--theme", args.theme]
+    if getattr(args, "race", None):
+        words += ["--race", ",".join(args.race)]
     return shlex.join(words)
 
 

@@ -19,9 +19,18 @@ PARTS = """
   slow direction (b) that plain gradient descent barely moves along.
 - **Status line**: step / total, the loss, the parameters k and b, their gradients ∂L/∂k and ∂L/∂b, steps per
   second (measured), the device, the pace, and the state: ready, running, paused, done or diverged.
+- **Analysis** (above the fit; `y` shows or hides it, hidden at first on a narrow screen): the loss's curvature,
+  λmax and λmin of its Hessian and κ = λmax/λmin; lr_max = 2/λmax, above which plain gradient descent diverges;
+  lr_best = 2/(λmax+λmin), the fastest (`o` sets it); the steps the current lr needs to shrink the error 1000×.
+  For a model not linear in θ, λmax is an estimate by power iteration where θ is. A warning shows when lr is above
+  lr_max, before the run; a diverged or stalled run is explained here and in a notification.
+- **Landscape** (`l`, instead of the fit; two-parameter models): the loss over a (k, b) window, dark at the valley's
+  floor, with the path so far (•), the current point (◆) and the optimum (✕).
+- **Autograd** (`a`, instead of the loss): the step's computation, and ∂L/∂k, ∂L/∂b from backward() beside the
+  formulas' values. `w` shows the tutorial's warm-up, z = mean((x+2)²), and x.grad beside 2(x+2)/100.
 - **Command palette** (ctrl+p): every action by name.
 
-A learning rate above about 3e-4 makes the default run diverge: the app stops and says so.
+A learning rate above lr_max (about 3e-4 for the default run) makes it diverge: the app stops and says why.
 """
 
 

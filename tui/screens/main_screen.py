@@ -13,7 +13,11 @@ from engine.settings import Settings
 from tui.preparing import DataReady, PrepareFailed, ProblemReady, prepare
 from tui.runner import Frame, Pace, Runner
 from tui.screens.help_screen import HelpScreen
+from tui.screens.insight_actions import INSIGHT_BINDINGS, InsightActions
+from tui.widgets.analysis_panel import AnalysisPanel
+from tui.widgets.autograd_panel import AutogradPanel
 from tui.widgets.fit_plot import FitPlot
+from tui.widgets.landscape_view import LandscapeView
 from tui.widgets.loss_plot import LossPlot
 from tui.widgets.parameter_panel import FIELDS, ParameterPanel
 from tui.widgets.status_line import StatusLine
@@ -22,7 +26,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 18
 """Below this the plots have no room for their axes: the screen says what it needs instead."""
 
 
-class MainScreen(Screen):
+class MainScreen(InsightActions, Screen):
     """One run at a time: `state` is loading, ready, running, paused, done, diverged or error."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -37,6 +41,7 @@ class MainScreen(Screen):
         Binding("p", "toggle_panel", "Panel", tooltip="hide or show the parameter panel", id="panel"),
         Binding("question_mark,f1", "help", "Help", tooltip="this help", id="help"),
         Binding("q", "app.quit", "Quit", tooltip="quit descent", id="quit"),
+        *INSIGHT_BINDINGS,  # after help and quit: a narrow footer cuts its end, and those two must stay
     ]
 
     def __init__(self, settings: Settings, fps: int, dataset=None) -> None:
@@ -58,8 +63,11 @@ class MainScreen(Screen):
         with Horizontal(id="body"):
             yield ParameterPanel(self.settings, id="panel")
             with Vertical(id="plots"):
+                yield AnalysisPanel(id="analysis")
                 yield FitPlot(id="fit")
+                yield LandscapeView(id="landscape")
                 yield LossPlot(id="loss")
+                yield AutogradPanel(id="autograd")
         yield StatusLine(id="status")
         yield Static("", id="too-small")
         yield Footer(compact=True, show_command_palette=False)
@@ -70,6 +78,7 @@ class MainScreen(Screen):
         self.fit = self.query_one(FitPlot)
         self.loss = self.query_one(LossPlot)
         self.status = self.query_one(StatusLine)
+        self.insight_mount()
         self.focus_plot()
         self.prepare_run(self.settings, self.dataset)
 
@@ -143,6 +152,7 @@ class MainScreen(Screen):
         self.dataset, self.runner, self.problem, self.snapshot, self.rate = dataset, None, None, None, None
         self.state, self.note, self.run_when_ready = "loading", "", run
         self.loss.reset(settings.steps)
+        self.insight_reset()
         fit = self.fit
         if dataset is not None and not fit.curve_x.size:
             fit.show_data(dataset.x, dataset.y)
@@ -206,7 +216,8 @@ class MainScreen(Screen):
     def _problem_ready(self, message: ProblemReady) -> None:
         if message.run_id != self.run_id:
             return
-        self.problem, self.runner = message.problem, Runner(message.generator, message.run_id)
+        self.problem = message.problem
+        self.runner = Runner(message.generator, message.run_id, **self.insight_ready(message))
         fit = self.fit
         optimum = message.optimum
         fit.show_optimum(None if optimum is None else self.problem.model.curve(optimum.vector, fit.curve_x))
@@ -233,11 +244,13 @@ class MainScreen(Screen):
         snapshot = frame.snapshot or self.snapshot
         if snapshot.status == "diverged":
             self.state = "diverged"
-            self.note = f"the loss blew up at step {snapshot.diverged_at:,}: try a smaller lr (now {self.settings.lr:g})"
+            self.note = self.insight_divergence(snapshot)
         elif snapshot.status == "done":
             self.state = "done"
+            self.insight_done(snapshot)
         elif frame.final and frame.pull == self.pull_serial and self.state == "running":
             self.state = "paused"
+        self.insight_frame(frame)
         self.draw(snapshot, frame.steps, frame.losses)
         self.runner.frame_drawn()
 
@@ -246,12 +259,13 @@ class MainScreen(Screen):
         fit = self.fit
         fit.show_fit(self.problem.model.curve(snapshot.vector, fit.curve_x))
         self.loss.add(steps, losses)
+        self.insight_draw(snapshot)
         self.show_status()
 
     def show_status(self) -> None:
         device = str(self.problem.device) if self.problem is not None else ""
         pace = self.pace.describe()
-        self.status.show(self.state, self.snapshot, self.settings.steps, self.rate, device, pace, self.note)
+        self.status.show(self.state, self.snapshot, self.settings.steps, self.rate, device, pace, self.note or self.insight_note())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that raised stops the run with a sentence on screen; a traceback never reaches it."""

@@ -1,0 +1,46 @@
+"""`descent --race`: one screen, the racers on the same data from the same start, one colour and legend entry each."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.settings import Settings
+from tests.app_helpers import wait_for_state, wait_until
+from tui.app import make_app
+from tui.cli import main
+from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot
+
+RACERS = ("manual", "momentum", "adam")
+
+
+async def test_a_race_of_three_draws_three_lines_with_a_legend_and_three_growing_curves():
+    app = make_app(Settings(steps=80, device="cpu"), race=RACERS)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await wait_for_state(pilot, "ready")
+        loss, fit = screen.query_one(RaceLossPlot), screen.query_one(RaceFitPlot)
+        first = {name: history.points()[1][0] for name, history in loss.histories.items()}
+        assert len(set(first.values())) == 1, "the racers must start from the same θ on the same data"
+        await pilot.press("space")
+        await wait_until(pilot, lambda: all(len(h) >= 10 for h in loss.histories.values()), what="every curve to grow")
+        await pilot.press("t")
+        await wait_for_state(pilot, "done")
+        await pilot.pause()
+        for name in RACERS:
+            steps, losses = loss.histories[name].points()
+            assert steps[0] == 0 and steps[-1] == 80 and len(steps) == 81, name
+        for plot in (loss, fit):
+            legend = plot.render().plain
+            assert sum(f"▞▞ {name}" in legend for name in RACERS) == 3
+        vectors = {name: screen.snapshots[name].vector for name in RACERS}
+        assert not (vectors["manual"] == vectors["adam"]).all(), "different optimizers, different places"
+        status = str(screen.query_one("#race-status").render())
+        assert all(f"{name}  step 80" in status for name in RACERS)
+
+
+def test_a_bad_race_is_one_line_and_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--race", "manual,nonsense"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--race" in err and "'nonsense' is not an optimizer" in err

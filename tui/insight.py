@@ -1,0 +1,103 @@
+"""The words and numbers of the Analysis panel: curvature, the learning rates it allows, warnings and explanations.
+
+Plain functions over engine results (no widgets), so the panel, the status line and the tests share them.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+
+ANALYSIS_EVERY = 10
+"""Frames between two estimates of λmax for a model not linear in θ (~0.5 s at 20 fps; an estimate is ~20 Hessian-vector products)."""
+
+
+def analyse_start(problem, first):
+    """(LiveAnalysis, the analysis at the start), or None when it can't be had. Runs in the prepare thread.
+
+    Before the run starts nothing else touches the model, so estimating here is safe for any model.
+    """
+    from engine.analysis import LiveAnalysis
+
+    live = LiveAnalysis(problem, every=ANALYSIS_EVERY)
+    try:
+        return live, live.at(first)
+    except (RuntimeError, ValueError):
+        return None  # an estimate that fails must not stop the run from being made
+
+
+def _g(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if math.isinf(value):
+        return "∞"
+    return f"{value:.4g}"
+
+
+def _kappa(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "∞" if math.isinf(value) else f"{value:,.0f}"
+
+
+def steps_phrase(analysis, lr: float) -> str:
+    """What the eigenvalues predict at this lr: steps for plain gradient descent to shrink the error 1000×."""
+    from engine.analysis import predicted_steps
+
+    steps = predicted_steps(analysis, lr)
+    if steps is None:
+        return ""
+    if math.isinf(steps):
+        return f"lr {lr:g}: never shrinks the error (lr ≥ lr_max)"
+    return f"lr {lr:g}: ~{steps:,.0f} steps to shrink the error 1000×"
+
+
+def analysis_text(analysis, lr: float, warning: str | None = None, remark: str | None = None, compact: bool = False) -> Text:
+    """The panel: λmax, λmin, κ, lr_max, lr_best, the predicted steps; then a warning or a remark, when there is one."""
+    text = Text()
+    if compact and analysis is not None and analysis.exact:
+        text.append(f"λmax {_g(analysis.lambda_max)}  λmin {_g(analysis.lambda_min)}  κ {_kappa(analysis.condition_number)}", style="bold")
+        text.append(f"\nlr_max {_g(analysis.lr_max)}  lr_best {_g(analysis.lr_best)} (o)")
+    elif compact and analysis is not None:
+        text.append(f"λmax ≈ {_g(analysis.lambda_max)} (estimate)", style="bold")
+        if analysis.lambda_max > 0:
+            text.append(f"  lr_max ≈ {_g(analysis.lr_max)}")
+    elif analysis is None:
+        text.append("Analysis  ", style="bold")
+        text.append("no curvature to show for this run yet", style="dim")
+    elif analysis.exact:
+        text.append("Analysis  ", style="bold")
+        text.append("λmax ", style="dim")
+        text.append(_g(analysis.lambda_max))
+        text.append("  λmin ", style="dim")
+        text.append(_g(analysis.lambda_min))
+        text.append("  κ ", style="dim")
+        text.append(_kappa(analysis.condition_number), style="bold")
+        text.append("  (o: lr = lr_best)", style="dim")
+        text.append("\nlr_max = 2/λmax ", style="dim")
+        text.append(_g(analysis.lr_max), style="bold")
+        text.append("  lr_best = 2/(λmax+λmin) ", style="dim")
+        text.append(_g(analysis.lr_best), style="bold")
+        text.append("\n" + steps_phrase(analysis, lr), style="dim")
+    else:
+        text.append("Analysis (estimate)  ", style="bold")
+        text.append("λmax ≈ ", style="dim")
+        text.append(_g(analysis.lambda_max))
+        text.append(" by power iteration at θ now  ", style="dim")
+        if analysis.lambda_max > 0:
+            text.append("lr_max ≈ ", style="dim")
+            text.append(_g(analysis.lr_max), style="bold")
+        else:  # power iteration found the largest eigenvalue in size, and it is negative: no limit from curvature here
+            text.append("no lr_max here: the loss curves downwards (not convex) where θ is", style="dim")
+        text.append("\nλmin, κ and lr_best need a constant Hessian (MSE on a linear or poly model)", style="dim")
+    if warning:
+        text.append("\n⚠ " + warning, style="bold yellow")
+    elif remark:
+        text.append("\n" + remark, style="italic")
+    return text
+
+
+def divergence_note(explanation: str) -> str:
+    """The status line's note for a divergence: the state already says 'diverged', so the sentence starts at the step."""
+    return explanation.removeprefix("Diverged ").removeprefix("Diverged")

@@ -1,0 +1,196 @@
+"""`descent --race manual,momentum,adam`: the optimizers on the same data from the same start, side by side.
+
+Its own screen, so the single run's screen and its fast path stay as they are: the race has no parameter
+panel (every racer shares the settings given on the command line), only the plots, a line per racer and the keys.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from engine.settings import Settings
+from tui.race_runner import RaceFrame, Racer, RaceRunner
+from tui.runner import Pace
+from tui.screens.help_screen import HelpScreen
+from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot, rich_colour_of
+
+
+class RaceReady(Message):
+    def __init__(self, run_id: int, racers: list[Racer], dataset, optimum) -> None:
+        super().__init__()
+        self.run_id, self.racers, self.dataset, self.optimum = run_id, racers, dataset, optimum
+
+
+def prepare_race(settings: Settings, names: tuple[str, ...], run_id: int, post) -> None:
+    """Every racer's problem on one dataset from one start, and its first snapshot. Runs in a thread."""
+    from engine.descend import descend
+    from engine.optimum import least_squares
+    from engine.race import race_problems
+
+    racers = []
+    for name, problem in race_problems(settings, names):
+        generator = descend(problem)
+        first = next(generator)
+        first.host  # read here, not on the UI thread  # noqa: B018
+        racers.append(Racer(name, problem, generator, first))
+    problem = racers[0].problem
+    post(RaceReady(run_id, racers, problem.dataset, least_squares(problem)))
+
+
+class RaceScreen(Screen):
+    """`state` is loading, ready, running, paused, done or error."""
+
+    BINDINGS = [
+        Binding("space", "run_pause", "Run", tooltip="run the race, or pause it", id="run-pause"),
+        Binding("r", "restart", "Restart", tooltip="the race again from step 0", id="restart"),
+        Binding("plus", "faster", "Faster", tooltip="twice as many steps per frame", id="faster"),
+        Binding("minus", "slower", "Slower", tooltip="half as many steps per frame", id="slower"),
+        Binding("t", "turbo", "Turbo", tooltip="turbo on/off", id="turbo"),
+        Binding("question_mark,f1", "help", "Help", tooltip="this help", id="help"),
+        Binding("q", "app.quit", "Quit", tooltip="quit descent", id="quit"),
+    ]
+
+    def __init__(self, settings: Settings, names: tuple[str, ...], fps: int) -> None:
+        super().__init__()
+        self.settings, self.names, self.pace = settings, names, Pace(fps)
+        self.state, self.note, self.run_id = "loading", "", 0
+        self.runner: RaceRunner | None = None
+        self.run_when_ready = False
+
+    def compose(self):
+        with Vertical(id="race-plots"):
+            yield RaceFitPlot(list(self.names), id="race-fit")
+            yield RaceLossPlot(list(self.names), self.settings.steps, id="race-loss")
+        yield Static("", id="race-status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.fit = self.query_one(RaceFitPlot)
+        self.loss = self.query_one(RaceLossPlot)
+        self.status = self.query_one("#race-status", Static)
+        self.fit.focus()
+        self.prepare()
+
+    def prepare(self) -> None:
+        self.workers.cancel_group(self, "race")
+        self.run_id += 1
+        self.state, self.runner = "loading", None
+        for history in self.loss.histories.values():
+            history.clear()
+        run_id, settings, names = self.run_id, self.settings, self.names
+        self.run_worker(lambda: prepare_race(settings, names, run_id, self.post_message), thread=True, group="prepare", exit_on_error=False)
+        self.show_status()
+
+    def action_run_pause(self) -> None:
+        if self.state == "running":
+            self.workers.cancel_group(self, "race")
+            self.state = "paused"
+        elif self.state in ("ready", "paused"):
+            self.start()
+        elif self.state == "done":
+            self.run_when_ready = True
+            self.prepare()
+        elif self.state == "loading":
+            self.run_when_ready = True
+        self.show_status()
+
+    def action_restart(self) -> None:
+        self.run_when_ready = self.state == "running"
+        self.prepare()
+
+    def action_faster(self) -> None:
+        self.pace.faster()
+        self.show_status()
+
+    def action_slower(self) -> None:
+        self.pace.slower()
+        self.show_status()
+
+    def action_turbo(self) -> None:
+        self.pace.toggle_turbo()
+        self.show_status()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.BINDINGS))
+
+    def focus_plot(self) -> None:
+        self.fit.focus()
+
+    def start(self) -> None:
+        runner, pace = self.runner, self.pace
+        if runner is None or runner.finished:
+            return
+        self.state = "running"
+        self.run_worker(
+            lambda: runner.pull(pace, self.post_message, lambda: get_current_worker().is_cancelled),
+            thread=True,
+            group="race",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    @on(RaceReady)
+    def _ready(self, message: RaceReady) -> None:
+        if message.run_id != self.run_id:
+            return
+        self.runner = RaceRunner(message.racers, message.run_id)
+        fit = self.fit
+        fit.show_data(message.dataset.x, message.dataset.y)
+        model = message.racers[0].problem.model
+        fit.show_optimum(None if message.optimum is None else model.curve(message.optimum.vector, fit.curve_x))
+        self.state = "ready"
+        first = {r.name: r.latest for r in message.racers}
+        self._draw(first, {n: [0] for n in first}, {n: [s.loss] for n, s in first.items()})
+        if self.run_when_ready:
+            self.run_when_ready = False
+            self.start()
+        self.show_status()
+
+    @on(RaceFrame)
+    def _frame(self, frame: RaceFrame) -> None:
+        if frame.run_id != self.run_id or self.runner is None:
+            return
+        if self.runner.finished:
+            self.state = "done"
+        self._draw(frame.snapshots, frame.steps, frame.losses)
+        self.runner.frame_drawn()
+
+    def _draw(self, snapshots: dict, steps: dict, losses: dict) -> None:
+        self.snapshots = snapshots
+        model = self.runner.racers[0].problem.model
+        self.fit.show_fits({name: model.curve(s.vector, self.fit.curve_x) for name, s in snapshots.items()})
+        self.loss.add(steps, losses)
+        self.show_status()
+
+    def show_status(self) -> None:
+        text = Text()
+        text.append(self.state, style="bold")
+        if self.note:
+            text.append(": " + self.note)
+        text.append(f"  race of {len(self.names)}  {self.pace.describe()}", style="dim")
+        for index, name in enumerate(self.names):
+            snapshot = getattr(self, "snapshots", {}).get(name)
+            text.append("\n")
+            text.append(f"━ {name}", style=f"bold {rich_colour_of(index)}")
+            if snapshot is None:
+                continue
+            if snapshot.status == "diverged":
+                text.append(f"  diverged at step {snapshot.diverged_at:,}", style="red")
+            else:
+                text.append(f"  step {snapshot.step:,}  loss {snapshot.loss:.4g}")
+                text.append("  " + "  ".join(f"{k} {v:.4g}" for k, v in snapshot.params.items()), style="dim")
+        self.status.update(text)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group in ("race", "prepare"):
+            error = event.worker.error
+            self.state, self.note = "error", f"the race stopped: {type(error).__name__}: {error}"
+            self.notify(self.note, title="Error", severity="error")
+            self.show_status()

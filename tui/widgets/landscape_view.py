@@ -1,0 +1,182 @@
+"""The loss landscape of a two-parameter model: log10 loss as coloured cells, with the path, now and the optimum."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.color import Color
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+from textual.widget import Widget
+
+RAMP = [(13, 8, 135), (84, 2, 163), (139, 10, 165), (185, 50, 137), (219, 92, 104), (244, 136, 73), (254, 188, 43), (240, 249, 33)]
+"""Low loss dark, high loss bright (plasma): the valley's floor is the darkest stripe."""
+LEVELS = 24
+PATH, NOW, OPTIMUM = "•", "◆", "✕"
+
+
+def _ramp_styles(levels: int = LEVELS) -> list[Style]:
+    stops = np.array(RAMP, dtype=np.float64)
+    where = np.linspace(0, len(stops) - 1, levels)
+    styles = []
+    for w in where:
+        low = int(np.floor(w))
+        high = min(low + 1, len(stops) - 1)
+        rgb = stops[low] + (stops[high] - stops[low]) * (w - low)
+        styles.append(Style(bgcolor=Color.from_rgb(*rgb.round())))
+    return styles
+
+
+STYLES = _ramp_styles()
+MARK_STYLES = {PATH: Style(color="white"), NOW: Style(color="bright_white", bold=True), OPTIMUM: Style(color="bright_green", bold=True)}
+_MARKED = {(level, mark): STYLES[level] + style for level in range(LEVELS) for mark, style in MARK_STYLES.items()}
+_CONSOLE = Console(width=400, color_system="truecolor")
+
+
+class LandscapeView(Widget):
+    """Shown instead of the fit plot while `l` is on. Its grid follows its size; the window follows the path."""
+
+    DEFAULT_CSS = """
+    LandscapeView { height: 2fr; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.problem = None
+        self.optimum = None
+        self.landscape = None
+        self.path = np.zeros((0, 2))
+        self.now: np.ndarray | None = None
+        self._grid_size: tuple[int, int] | None = None
+        self._drawn = 0
+        self._strips: list[Strip] | None = None
+        self._strips_for = None
+
+    def reset(self, problem, optimum) -> None:
+        """A new problem: forget the window and the path."""
+        self.problem, self.optimum, self.landscape, self.now = problem, optimum, None, None
+        self.path = np.zeros((0, 2))
+        self._grid_size = None
+        self._drawn += 1
+
+    def show(self, path: np.ndarray, now: np.ndarray) -> None:
+        """Draw the path so far and the current point; a new window when they leave the old one."""
+        self.path, self.now = path, now
+        self._drawn += 1
+        if self.display:
+            self.refresh()
+
+    def grid_size(self) -> tuple[int, int]:
+        """(columns, rows) of cells: the widget less a title line and a line of ranges."""
+        width, height = self.size
+        return max(2, width), max(2, height - 2)
+
+    def _window(self):
+        from engine.landscape import landscape_window, loss_grid
+
+        points = self.path if self.now is None else np.vstack([self.path, self.now[None, :2]]) if len(self.path) else self.now[None, :2]
+        size = self.grid_size()
+        if self.landscape is not None and self._grid_size == size and self.landscape.contains(points[np.all(np.isfinite(points), axis=1)]):
+            return self.landscape
+        start = points[0]
+        optimum = None if self.optimum is None else self.optimum.vector
+        k_range, b_range = landscape_window(start, optimum, points)
+        self.landscape = loss_grid(self.problem, k_range, b_range, size=size, optimum=self.optimum)
+        self._grid_size = size
+        return self.landscape
+
+    def render_line(self, y: int) -> Strip:
+        # The Line API: one Strip of run-length Segments per row. A Text of one span per cell costs ~8 ms a frame
+        # to lay out, and that time, taken from the run through the GIL, halved its steps per second.
+        if self._strips is None or self._strips_for != (self.size, self._drawn):
+            self._build()
+        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width)
+
+    def _build(self) -> None:
+        width = self.size.width
+        lines = self.lines()
+        strips = []
+        for line in lines:
+            if isinstance(line, Text):
+                line.truncate(width, overflow="ellipsis")
+                strips.append(Strip(line.render(_CONSOLE)).adjust_cell_length(width))
+            else:
+                strips.append(Strip(line).adjust_cell_length(width))
+        self._strips, self._strips_for = strips, (self.size, self._drawn)
+
+    def lines(self) -> list:
+        """The picture: a legend (Text), one list of Segments per grid row (b grows upwards), the ranges (Text)."""
+        if self.problem is None or self.now is None:
+            return [Text("loss landscape: waiting for the run", style="dim")]
+        from engine.landscape import path_cells
+
+        landscape = self._window()
+        shade, what = self.shading(landscape)
+        finite = np.isfinite(shade)
+        if not finite.all():  # a loss that overflows on a far cell is as bright as the brightest
+            shade = np.where(finite, shade, shade[finite].max() if finite.any() else 0.0)
+        low, high = float(np.min(shade)), float(np.max(shade))
+        levels = np.clip(((shade - low) / ((high - low) or 1.0) * (LEVELS - 1)).round(), 0, LEVELS - 1).astype(np.int64)
+        rows, columns = shade.shape
+        marks = np.full((rows, columns), "", dtype=object)
+        if len(self.path):
+            r, c = path_cells(landscape, self.path)
+            marks[r, c] = PATH
+        if self.optimum is not None:
+            r, c = path_cells(landscape, self.optimum.vector[:2])
+            marks[r[0], c[0]] = OPTIMUM
+        r, c = path_cells(landscape, self.now[:2])
+        marks[r[0], c[0]] = NOW
+        names = self.problem.model.names
+        scaled = " (x standardized)" if self.problem.settings.standardize else ""
+        legend = Text()
+        legend.append("landscape ", style="bold")
+        legend.append(f"{what} {low:.2g}…{high:.2g} over ({names[0]}, {names[1]}){scaled}  ", style="dim")
+        legend.append(f"{PATH} path {NOW} now ")
+        legend.append(f"{OPTIMUM} optimum", style="bright_green")
+        result: list = [legend]
+        for row in range(rows - 1, -1, -1):  # b grows upwards
+            segments, run, run_style = [], "", None
+            for column in range(columns):
+                mark = marks[row, column]
+                style = STYLES[levels[row, column]]
+                if mark:
+                    style = _MARKED[(levels[row, column], mark)]
+                if style is not run_style and run:
+                    segments.append(Segment(run, run_style))
+                    run = ""
+                run += mark or " "
+                run_style = style
+            segments.append(Segment(run, run_style))
+            result.append(segments)
+        k, b = landscape.k_values, landscape.b_values
+        result.append(Text(f"{names[0]} {k[0]:.4g} … {k[-1]:.4g} →   {names[1]} {b[0]:.4g} … {b[-1]:.4g} ↑", style="dim"))
+        return result
+
+    def render(self) -> Text:
+        """The picture as plain text (what the tests read): the same lines render_line draws."""
+        return Text("\n".join(line.plain if isinstance(line, Text) else "".join(seg.text for seg in line) for line in self.lines()))
+
+    def shading(self, landscape) -> tuple[np.ndarray, str]:
+        """What the colours show: log10(L − L*) for MSE, whose contours show the valley's shape (log10 L has a floor
+        at the noise, L*, that washes the valley out); log10 L for other losses."""
+        if self.optimum is None or self.problem.settings.loss != "mse":
+            return landscape.log_loss, "log10 L"
+        excess = np.log10(np.maximum(10.0**landscape.log_loss - self.optimum.loss, 1e-300))
+        # the optimum's own cell is ~−∞: floor the shading so it doesn't stretch the scale
+        return np.maximum(excess, np.percentile(excess, 2)), "log10(L−L*)"
+
+    def cell_of(self, vector) -> tuple[int, int]:
+        """(display row, column) of a point in the grid as drawn: for the tests."""
+        from engine.landscape import path_cells
+
+        landscape = self._window()
+        r, c = path_cells(landscape, np.asarray(vector)[:2])
+        return len(landscape.b_values) - 1 - int(r[0]), int(c[0])
+
+    def char_at(self, display_row: int, column: int) -> str:
+        """The character drawn at a grid cell (display row 0 is the top): for the tests."""
+        lines = self.render().plain.split("\n")
+        return lines[1 + display_row][column]
