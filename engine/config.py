@@ -115,12 +115,12 @@ def parse_config(text: str, source: str = "config") -> ConfigFile:
 def read_config(path: str | Path) -> ConfigFile:
     """A config file from disk; ConfigError for a missing file, a folder, an unreadable or bad one."""
     path = Path(path)
-    if path.is_dir():
-        raise ConfigError(f"{path}: is a folder, not a config file")
-    if path.exists() and not path.is_file():
-        # a FIFO or /dev/zero would block or never end: refuse it, as the CSV reader does
-        raise ConfigError(f"{path}: not a regular file")
     try:
+        if path.is_dir():
+            raise ConfigError(f"{path}: is a folder, not a config file")
+        if path.exists() and not path.is_file():
+            # a FIFO or /dev/zero would block or never end: refuse it, as the CSV reader does
+            raise ConfigError(f"{path}: not a regular file")
         with path.open("rb") as handle:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
         if len(raw) > MAX_CONFIG_BYTES:
