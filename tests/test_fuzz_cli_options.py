@@ -42,7 +42,8 @@ def cases(seed: int = 8) -> list[list[str]]:
 
 def outcome(argv: list[str], timeout: float = 60) -> tuple[int, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "tui.cli", "run", *argv], capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
+    command = [sys.executable, "-m", "tui.cli", "run", *argv]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
     return done.returncode, done.stderr
 
 

@@ -28,7 +28,9 @@ _scalars = st.one_of(
     st.text(max_size=30),
     st.sampled_from(["linear", "poly:3", "mlp:16", "adam", "huber", "cuda:0", "mps", "sine", "", " ", "poly:٣", "mlp:0"]),
 )
-TOML_VALUES = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=2), max_leaves=8)
+TOML_VALUES = st.recursive(
+    _scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=2), max_leaves=8
+)
 RAW_VALUES = st.sampled_from(
     ["1979-05-27", "07:32:00", "1979-05-27T07:32:00Z", "0x1F", "0o17", "0b11", "1e400", "-1e-400", "nan", "+inf", "1_000",
      "'single'", '"""multi\nline"""', "[1, 'a']", "{}", "[[]]", "true", "99999999999999999999999"]
@@ -92,8 +94,11 @@ def test_broken_toml_text(text):
     _settings_or_one_line(text)
 
 
+FRAGMENTS = ["lr = 1e-3", "lr = ", "[table]", "= 3", "points = 5\npoints = 6", "x_min = [", '"', "\x00", "\ufeff"]
+
+
 @FUZZ
-@given(lines=st.lists(st.sampled_from(["lr = 1e-3", "lr = ", "[table]", "= 3", "points = 5\npoints = 6", "x_min = [", '"', "\x00", "\ufeff"]), max_size=6))
+@given(lines=st.lists(st.sampled_from(FRAGMENTS), max_size=6))
 def test_broken_toml_fragments(lines):
     _settings_or_one_line("\n".join(lines))
 
