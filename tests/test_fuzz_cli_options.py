@@ -40,10 +40,10 @@ def cases(seed: int = 8) -> list[list[str]]:
     return argvs
 
 
-def outcome(argv: list[str], timeout: float = 60) -> tuple[int, str]:
+def outcome(argv: list[str], cwd=ROOT, timeout: float = 60) -> tuple[int, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "tui.cli", "run", *argv]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
     return done.returncode, done.stderr
 
 
@@ -56,9 +56,8 @@ def test_every_option_with_nasty_values(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
     argvs = cases()
-    os.chdir(tmp_path)  # exports that succeed land here
     with ThreadPoolExecutor(max_workers=3) as pool:
-        results = list(pool.map(outcome, argvs))
+        results = list(pool.map(lambda argv: outcome(argv, cwd=tmp_path), argvs))  # exports that succeed land in tmp_path
     for argv, (code, err) in zip(argvs, results, strict=True):
         assert code in (0, 1, 2), (argv[-1][:60], code, err[-500:])
         assert "Traceback" not in err, (argv[-1][:60], err[-2000:])
