@@ -53,3 +53,13 @@ def test_a_model_size_of_thousands_of_digits_is_a_setting_error(capsys):
     with pytest.raises(SystemExit) as stop:
         effective_settings(build_parser().parse_args(["run", "--model", "mlp:" + "1" * 5000]))
     assert stop.value.code == 2 and capsys.readouterr().err.startswith("descent: error: --model: must be linear")
+
+
+def test_a_cell_past_the_csv_field_limit_is_a_data_error(tmp_path):
+    from engine.csv_data import read_csv
+    from engine.errors import DataError
+
+    path = tmp_path / "wide.csv"
+    path.write_text("1,2\n3," + "4" * 200_000 + "\n")  # under the line bound, over csv's 131,072-character field limit
+    with pytest.raises(DataError, match="field larger than field limit"):
+        read_csv(str(path))
