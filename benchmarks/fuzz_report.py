@@ -81,6 +81,21 @@ def csv_case(folder: Path):
     return case
 
 
+@st.composite
+def quirky_csv(draw):
+    """Valid numbers in every odd form a file may hold them: these should all be read."""
+    cell = st.one_of(st.floats(-1e12, 1e12), st.floats(-1e-310, 1e-310), st.integers(-(10**9), 10**9)).map(repr)
+    quoted = cell.flatmap(lambda text: st.sampled_from([text, f'"{text}"', f" {text} "]))
+    sep = draw(st.sampled_from([",", ";", "\t"]))
+    rows = draw(st.lists(st.tuples(quoted, quoted), min_size=2, max_size=30))
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = [sep.join(row) for row in rows]
+    if draw(st.booleans()):
+        lines.insert(draw(st.integers(0, len(lines))), "")  # a blank line
+    head = draw(st.sampled_from(["", "\ufeff", "x,y".replace(",", sep) + end, "\ufeffx" + sep + "y" + end]))
+    return head + end.join(lines) + end
+
+
 def degenerate_case(xs, ys):
     import numpy as np
 
@@ -196,6 +211,8 @@ def main() -> None:
         plans = [
             ("CSV text: separators, BOM, blank lines, quoted, non-ASCII digits, huge/subnormal/nan/inf, ragged",
              st.tuples(csv_texts()), csv_case(folder)),
+            ("CSV of good numbers, quirky form: BOM, CRLF, blank lines, quotes, subnormals, 1e12",
+             st.tuples(quirky_csv()), csv_case(folder)),
             ("CSV binary garbage", st.tuples(st.binary(max_size=2000)), csv_case(folder)),
             ("CSV very long lines", st.tuples(st.integers(1, 3_000_000).map(lambda k: "1,2\n3," + "4" * k + "\n")), csv_case(folder)),
             ("CSV column choices", st.tuples(csv_texts(), st.text(max_size=5), st.text(max_size=5)), csv_case(folder)),
