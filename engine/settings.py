@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, replace
+from numbers import Integral
 
 from engine.errors import SettingError
 
@@ -77,8 +78,8 @@ def _finite(name: str, value: float) -> None:
 
 def _count(value: int) -> str:
     """A whole number as a message quotes it: a pasted 10**200 is cut to `1e+200`, so the message stays one short line."""
-    if abs(value) < 10**15:
-        return str(value)
+    if not isinstance(value, int) or abs(value) < 10**15:
+        return repr(value)  # a float given through the Python API (seed=-inf) is quoted as it is
     if value.bit_length() > 10_000:  # str() refuses ints past 4,300 digits
         return f"{'-' if value < 0 else ''}about 2**{value.bit_length()}"
     digits = str(abs(value))
@@ -116,6 +117,9 @@ def validate(settings: Settings) -> Settings:
         value = getattr(s, f.name)
         if f.type in ("float", float) and isinstance(value, (int, float)) and not isinstance(value, bool):
             _finite(f.name, float(value))
+        if str(f.type).startswith("int") and value is not None and (not isinstance(value, Integral) or isinstance(value, bool)):
+            # the CLI, the TOML reader and the app give ints; a float (nan) from Python would pass every range check
+            raise SettingError(f.name, f"must be a whole number (got {value!r})")
     if not 2 <= s.points <= MAX_POINTS:
         raise SettingError("points", f"must be between 2 and {MAX_POINTS:,} (got {_count(s.points)})")
     if not s.x_max > s.x_min:

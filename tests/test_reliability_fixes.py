@@ -63,3 +63,9 @@ def test_a_cell_past_the_csv_field_limit_is_a_data_error(tmp_path):
     path.write_text("1,2\n3," + "4" * 200_000 + "\n")  # under the line bound, over csv's 131,072-character field limit
     with pytest.raises(DataError, match="field larger than field limit"):
         read_csv(str(path))
+
+
+@pytest.mark.parametrize("value", [float("-inf"), float("nan"), -1.5])
+def test_a_float_where_a_count_belongs_is_a_setting_error(value):
+    with pytest.raises(SettingError, match="seed"):
+        validate(Settings(seed=value))
