@@ -75,7 +75,7 @@ async def test_mashing_keys_while_running_leaves_the_app_alive_and_consistent():
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_state(pilot, "ready")
         await pilot.press("space")
-        for burst in range(8):
+        for burst in range(7):
             keys = [rng.choice(MASH_KEYS) for _ in range(32)]
             await pilot.press(*keys)
             pressed += len(keys)
@@ -100,7 +100,7 @@ async def test_mashing_keys_while_running_leaves_the_app_alive_and_consistent():
         before = screen.snapshot.step
         await pilot.press("n")
         await wait_until(pilot, lambda: screen.snapshot.step == before + 1, what="one more step")
-    assert pressed >= 256
+    assert pressed >= 224
     assert time.monotonic() - started < 25
 
 
