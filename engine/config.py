@@ -26,6 +26,8 @@ except ImportError:  # Python 3.10: the same parser, packaged as tomli
     import tomli as tomllib
 
 PRESET_KEY = "preset"
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A settings file is a few hundred bytes; the bound keeps a wrong path (a disk image) from filling memory."""
 
 
 class ConfigError(ValueError):
@@ -91,6 +93,9 @@ def parse_config(text: str, source: str = "config") -> ConfigFile:
     except tomllib.TOMLDecodeError as error:
         # tomllib's message ends "(at line L, column C)": the line a person fixes.
         raise ConfigError(f"{source}: not valid TOML: {error}") from None
+    except RecursionError:
+        # tomllib recurses once per nested array or table: `lr = [[[[…` thousands deep exhausts the stack
+        raise ConfigError(f"{source}: not valid TOML for settings: arrays or tables nested too deeply") from None
     preset = None
     changes = {}
     for key, value in table.items():
@@ -110,10 +115,17 @@ def parse_config(text: str, source: str = "config") -> ConfigFile:
 def read_config(path: str | Path) -> ConfigFile:
     """A config file from disk; ConfigError for a missing file, a folder, an unreadable or bad one."""
     path = Path(path)
-    if path.is_dir():
-        raise ConfigError(f"{path}: is a folder, not a config file")
     try:
-        text = path.read_bytes().decode("utf-8")
+        if path.is_dir():
+            raise ConfigError(f"{path}: is a folder, not a config file")
+        if path.exists() and not path.is_file():
+            # a FIFO or /dev/zero would block or never end: refuse it, as the CSV reader does
+            raise ConfigError(f"{path}: not a regular file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: more than {MAX_CONFIG_BYTES:,} bytes, too large for a settings file")
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file") from None
     except UnicodeDecodeError:

@@ -81,7 +81,11 @@ def read_csv(path: str, x_column: str = "1", y_column: str = "2") -> Dataset:
         if len(line) > MAX_LINE:
             raise DataError(f"{path}: line {number} is longer than {MAX_LINE:,} characters")
     separator = _separator(lines)
-    rows = [(number, row) for number, row in enumerate(csv.reader(lines, delimiter=separator), start=1) if any(c.strip() for c in row)]
+    try:
+        rows = [(number, row) for number, row in enumerate(csv.reader(lines, delimiter=separator), start=1) if any(c.strip() for c in row)]
+    except csv.Error as error:
+        # a cell past the csv module's field limit (128 KiB): no number is that long
+        raise DataError(f"{path}: not a CSV of numbers ({error})") from None
     if not rows:
         raise DataError(f"{path}: is empty (it needs at least 2 rows of x,y)")
     header = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, replace
+from numbers import Integral
 
 from engine.errors import SettingError
 
@@ -75,6 +76,21 @@ def _finite(name: str, value: float) -> None:
         raise SettingError(name, f"must be a finite number (got {value!r})")
 
 
+def _count(value: int) -> str:
+    """A whole number as a message quotes it: a pasted 10**200 is cut to `1e+200`, so the message stays one short line."""
+    if not isinstance(value, int) or abs(value) < 10**15:
+        return repr(value)  # a float given through the Python API (seed=-inf) is quoted as it is
+    if value.bit_length() > 10_000:  # str() refuses ints past 4,300 digits
+        return f"{'-' if value < 0 else ''}about 2**{value.bit_length()}"
+    digits = str(abs(value))
+    return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
+
+
+def _quoted(text: str) -> str:
+    """Typed text as a message quotes it, cut when long."""
+    return repr(text if len(text) <= 30 else text[:27] + "…")
+
+
 def _is_whole(text: str) -> bool:
     """ASCII digits only: str.isdigit() also accepts '²', which int() then refuses."""
     return text.isascii() and text.isdigit()
@@ -86,11 +102,12 @@ def parse_model(spec: str) -> tuple[str, int]:
     if kind == "linear" and not size:
         return "linear", 1
     limits = {"poly": 10, "mlp": 256}
-    if kind in limits and _is_whole(size.strip()):
+    # at most 4 digits: int() refuses past 4,300 of them, with a ValueError that is not a SettingError
+    if kind in limits and _is_whole(size.strip()) and len(size.strip()) <= 4:
         number = int(size)
         if 1 <= number <= limits[kind]:
             return kind, number
-    raise SettingError("model", f"must be linear, poly:D with 1 ≤ D ≤ 10, or mlp:H with 1 ≤ H ≤ 256 (got {spec!r})")
+    raise SettingError("model", f"must be linear, poly:D with 1 ≤ D ≤ 10, or mlp:H with 1 ≤ H ≤ 256 (got {_quoted(spec)})")
 
 
 def validate(settings: Settings) -> Settings:
@@ -100,8 +117,11 @@ def validate(settings: Settings) -> Settings:
         value = getattr(s, f.name)
         if f.type in ("float", float) and isinstance(value, (int, float)) and not isinstance(value, bool):
             _finite(f.name, float(value))
+        if str(f.type).startswith("int") and value is not None and (not isinstance(value, Integral) or isinstance(value, bool)):
+            # the CLI, the TOML reader and the app give ints; a float (nan) from Python would pass every range check
+            raise SettingError(f.name, f"must be a whole number (got {value!r})")
     if not 2 <= s.points <= MAX_POINTS:
-        raise SettingError("points", f"must be between 2 and {MAX_POINTS:,} (got {s.points})")
+        raise SettingError("points", f"must be between 2 and {MAX_POINTS:,} (got {_count(s.points)})")
     if not s.x_max > s.x_min:
         raise SettingError("x_max", f"must be greater than x_min (got x_min={s.x_min:g}, x_max={s.x_max:g})")
     if max(abs(s.x_min), abs(s.x_max), abs(s.slope), abs(s.intercept), s.noise) > 1e15:
@@ -109,31 +129,31 @@ def validate(settings: Settings) -> Settings:
     if s.noise < 0:
         raise SettingError("noise", f"must be ≥ 0 (got {s.noise:g})")
     if s.seed < 0 or s.seed >= 2**63:
-        raise SettingError("seed", f"must be between 0 and 2**63-1 (got {s.seed})")
+        raise SettingError("seed", f"must be between 0 and 2**63-1 (got {_count(s.seed)})")
     if s.start < 0 or s.start >= 2**63:
-        raise SettingError("start", f"must be between 0 and 2**63-1 (got {s.start})")
+        raise SettingError("start", f"must be between 0 and 2**63-1 (got {_count(s.start)})")
     if s.dataset not in DATASETS:
-        raise SettingError("dataset", f"must be one of {', '.join(DATASETS)} (got {s.dataset!r})")
+        raise SettingError("dataset", f"must be one of {', '.join(DATASETS)} (got {_quoted(s.dataset)})")
     if not 0 <= s.holdout < 1:
         raise SettingError("holdout", f"must be at least 0 and less than 1 (got {s.holdout:g})")
     if not (s.lr > 0 and s.lr <= 1e6):
         raise SettingError("lr", f"must be greater than 0 and at most 1e6 (got {s.lr:g})")
     if not 0 <= s.steps <= MAX_STEPS:
-        raise SettingError("steps", f"must be between 0 and {MAX_STEPS:.0e} (got {s.steps})")
+        raise SettingError("steps", f"must be between 0 and {MAX_STEPS:.0e} (got {_count(s.steps)})")
     if s.optimizer not in OPTIMIZERS:
-        raise SettingError("optimizer", f"must be one of {', '.join(OPTIMIZERS)} (got {s.optimizer!r})")
+        raise SettingError("optimizer", f"must be one of {', '.join(OPTIMIZERS)} (got {_quoted(s.optimizer)})")
     if not 0 <= s.momentum < 1:
         raise SettingError("momentum", f"must be at least 0 and less than 1 (got {s.momentum:g})")
     if s.loss not in LOSSES:
-        raise SettingError("loss", f"must be one of {', '.join(LOSSES)} (got {s.loss!r})")
+        raise SettingError("loss", f"must be one of {', '.join(LOSSES)} (got {_quoted(s.loss)})")
     if not s.huber_delta > 0:
         raise SettingError("huber_delta", f"must be greater than 0 (got {s.huber_delta:g})")
     parse_model(s.model)
     if s.batch_size is not None and s.batch_size < 1:
-        raise SettingError("batch_size", f"must be at least 1 (got {s.batch_size}); leave it out for the full batch")
+        raise SettingError("batch_size", f"must be at least 1 (got {_count(s.batch_size)}); leave it out for the full batch")
     kind, _, index = s.device.partition(":")
     if kind not in DEVICES or (index and (kind != "cuda" or not _is_whole(index))):
-        raise SettingError("device", f"must be auto, cpu, cuda, cuda:N or mps (got {s.device!r})")
+        raise SettingError("device", f"must be auto, cpu, cuda, cuda:N or mps (got {_quoted(s.device)})")
     for name in ("x_column", "y_column"):
         if not getattr(s, name).strip():
             raise SettingError(name, "must be a column name or a 1-based position (got an empty value)")

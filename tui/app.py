@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from engine.settings import Settings
 from tui.runner import DEFAULT_FPS
 from tui.screens.main_screen import MainScreen
+from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
 
 
 class DescentApp(App):
@@ -17,6 +19,8 @@ class DescentApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "descent"
+    # ctrl+c quits, as in any command: Textual 8 only hints at q, and copies in a field (a priority binding wins over that)
+    BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True, system=True)]
 
     def __init__(self, settings: Settings, fps: int = DEFAULT_FPS, dataset=None, race: tuple[str, ...] | None = None) -> None:
         super().__init__()
@@ -24,6 +28,16 @@ class DescentApp(App):
         self.fps = fps
         self.dataset = dataset
         self.race = race
+        self._signals: list[int] = []
+
+    def on_mount(self) -> None:
+        self._signals = exit_on_signals(self)
+
+    def on_unmount(self) -> None:
+        restore_signals(self._signals)
+
+    def action_interrupt(self) -> None:
+        self.exit(return_code=EXIT_INTERRUPTED)
 
     def get_default_screen(self) -> Screen:
         if self.race:

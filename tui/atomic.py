@@ -44,11 +44,16 @@ def describe(path: Path, error: OSError) -> str:
 
 
 def _check_target(path: Path) -> None:
-    if path.is_dir():
-        raise ExportError(describe(path, IsADirectoryError(errno.EISDIR, "")), errno.EISDIR)
-    if not path.parent.is_dir():
-        code = errno.ENOTDIR if path.parent.exists() else errno.ENOENT
-        raise ExportError(describe(path, OSError(code, "")), code)
+    try:
+        if path.is_dir():
+            raise ExportError(describe(path, IsADirectoryError(errno.EISDIR, "")), errno.EISDIR)
+        if not path.parent.is_dir():
+            code = errno.ENOTDIR if path.parent.exists() else errno.ENOENT
+            raise ExportError(describe(path, OSError(code, "")), code)
+    except ExportError:
+        raise
+    except OSError as error:  # is_dir() passes on a name too long, a loop of links, a permission error
+        raise ExportError(describe(path, error), error.errno) from None
 
 
 @contextmanager

@@ -90,7 +90,7 @@ def _main(argv: list[str] | None) -> int:
     if args.theme:
         app.theme = args.theme
     app.run()
-    return 0
+    return app.return_code or 0  # 130 after ctrl+c, 143 after SIGTERM
 
 
 def _race(text: str) -> tuple[str, ...]:

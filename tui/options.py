@@ -21,6 +21,12 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         fail(message)
 
+    def _get_values(self, action, arg_strings):
+        # Python 3.11's argparse drops a lone `--` value (`--lr=--`) and hands the option an empty list.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            self.error(f"argument {'/'.join(action.option_strings)}: expected one argument")
+        return super()._get_values(action, arg_strings)
+
 
 def fail(message: str) -> NoReturn:
     """Print `descent: error: MESSAGE` on stderr and exit 2."""

@@ -121,7 +121,14 @@ class Runner:
                 if cancelled() or self.exhausted:
                     stop = True
                     break
-                snapshot = next(self.generator, None)
+                try:
+                    snapshot = next(self.generator, None)
+                except Exception:
+                    # a generator that raised is finished: show the steps it did take, then let the worker report it
+                    self.exhausted = True
+                    if latest is not None:
+                        post(Frame(self.run_id, serial, latest, steps, losses, rate, final=True))
+                    raise
                 if snapshot is None:
                     self.exhausted = stop = True
                     break

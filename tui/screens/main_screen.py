@@ -271,7 +271,8 @@ class MainScreen(InsightActions, Screen):
         """A worker that raised stops the run with a sentence on screen; a traceback never reaches it."""
         if event.state == WorkerState.ERROR and event.worker.group in ("run", "prepare"):
             error = event.worker.error
-            self.state, self.note = "error", f"the run stopped: {type(error).__name__}: {error}"
+            where = f" after step {self.snapshot.step:,}" if self.snapshot is not None and event.worker.group == "run" else ""
+            self.state, self.note = "error", f"the run stopped{where}: {type(error).__name__}: {error}"
             self.notify(self.note, title="Error", severity="error")
             self.show_status()
 

@@ -1,0 +1,37 @@
+"""Signals that end the app the way `q` does, so the terminal is always given back as it was.
+
+Textual puts the terminal in raw mode on the alternate screen. SIGTERM (`kill`) and SIGHUP (the
+window closed) would otherwise end the process on the spot and leave the shell without echo, on a
+blank screen. And ctrl+c, which Textual 8 turns into a hint, quits like in any other command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a ctrl+c
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def exit_code(signum: int) -> int:
+    return 128 + signum
+
+
+def exit_on_signals(app) -> list[int]:
+    """Make SIGTERM and SIGHUP call `app.exit` from the app's loop; the signals installed, to undo later."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for signum in QUIT_SIGNALS:
+        try:
+            loop.add_signal_handler(signum, lambda signum=signum: app.exit(return_code=exit_code(signum)))
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue  # not the main thread (a test runner's), or no signals (Windows): nothing to restore then
+        installed.append(signum)
+    return installed
+
+
+def restore_signals(installed: list[int]) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in installed:
+        loop.remove_signal_handler(signum)
