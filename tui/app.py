@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from engine.settings import Settings
+from tui.preset_commands import preset_commands
 from tui.runner import DEFAULT_FPS
 from tui.screens.main_screen import MainScreen
 from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
@@ -47,12 +48,15 @@ class DescentApp(App):
         return MainScreen(self.settings, self.fps, self.dataset)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # the screen's own `s` saves one where the exports go
+                yield command
         if isinstance(screen, MainScreen):
             for binding in screen.BINDINGS:
                 if binding.action.startswith("app."):
                     continue  # the palette already offers Quit
                 yield SystemCommand(binding.description, binding.tooltip, getattr(screen, f"action_{binding.action}"))
+            yield from preset_commands(screen)
 
 
 def make_app(settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None, race: tuple[str, ...] | None = None) -> DescentApp:

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.settings import Settings
+from tui.app_exports import WORKFLOW_BINDINGS, WorkflowActions
 from tui.preparing import DataReady, PrepareFailed, ProblemReady, prepare
 from tui.runner import Frame, Pace, Runner
 from tui.screens.help_screen import HelpScreen
@@ -26,7 +27,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 18
 """Below this the plots have no room for their axes: the screen says what it needs instead."""
 
 
-class MainScreen(InsightActions, Screen):
+class MainScreen(InsightActions, WorkflowActions, Screen):
     """One run at a time: `state` is loading, ready, running, paused, done, diverged or error."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -39,6 +40,7 @@ class MainScreen(InsightActions, Screen):
         Binding("minus", "slower", "Slower", tooltip="half as many steps per frame", id="slower"),
         Binding("t", "turbo", "Turbo", tooltip="turbo on/off: as fast as the engine goes, drawn at the frame rate", id="turbo"),
         Binding("p", "toggle_panel", "Panel", tooltip="hide or show the parameter panel", id="panel"),
+        *WORKFLOW_BINDINGS,
         Binding("question_mark,f1", "help", "Help", tooltip="this help", id="help"),
         Binding("q", "app.quit", "Quit", tooltip="quit descent", id="quit"),
         *INSIGHT_BINDINGS,  # after help and quit: a narrow footer cuts its end, and those two must stay

@@ -1,0 +1,106 @@
+"""What the main screen writes to disk: ctrl+s the settings, `e` an export folder, `s` an SVG screenshot.
+
+A mixin of MainScreen, so the keys live on the screen that owns them while the behaviour lives here.
+Every write is atomic (tui.atomic): a failed save leaves the file that was there before.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from textual.binding import Binding
+
+from tui.atomic import ExportError, write_atomic
+from tui.exports import export_folder, export_settings
+from tui.screens.path_screen import PathScreen
+
+DEFAULT_SETTINGS_FILE = "./descent.toml"
+
+WORKFLOW_BINDINGS = [
+    Binding("ctrl+s", "save_settings", "Save settings", tooltip="save the settings to a TOML file (asks where)", id="save", show=False),
+    Binding("e", "export", "Export folder", tooltip="export settings, script and history into a folder (asks which)", id="exp", show=False),
+    Binding("s", "screenshot", "Screenshot (SVG)", tooltip="save an SVG screenshot of the screen", id="screenshot", show=False),
+]
+
+
+def default_export_folder() -> str:
+    return time.strftime("./descent-export-%Y%m%d-%H%M%S")
+
+
+def prepare_folder(folder: Path) -> str | None:
+    """Make the export folder now, so a path that can't be one is said beside the input; None when it is fine."""
+    if folder.exists() and not folder.is_dir():
+        return f"{str(folder)!r} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"can't make the folder {str(folder)!r}: {error.strerror or error}"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"can't write in {str(folder)!r}: permission denied"
+    return None
+
+
+class WorkflowActions:
+    """ctrl+s, e and s of the main screen (which provides `settings`, `app`, `notify` and `run_worker`)."""
+
+    last_saved: str | None = None
+    last_export: Path | None = None
+
+    def action_save_settings(self) -> None:
+        settings = self.settings
+
+        def save(path: Path) -> str | None:
+            try:
+                export_settings(path, settings)
+            except ExportError as error:
+                return str(error)
+            return None
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.last_saved = str(path)
+                self.notify(f"settings saved to {path}", title="Saved")
+
+        self.app.push_screen(PathScreen("Save the settings to (TOML):", self.last_saved or DEFAULT_SETTINGS_FILE, save), saved)
+
+    def action_export(self) -> None:
+        if any(worker.group == "export" and not worker.is_finished for worker in self.workers):
+            self.notify("an export is still being written", title="Export")
+            return
+        settings = self.settings
+
+        def chosen(folder: Path | None) -> None:
+            if folder is not None:
+                self.last_export = folder
+                self.notify(f"exporting to {folder}/ (the run is made again: {settings.steps:,} steps)", title="Export")
+                self.run_worker(lambda: self._export(folder, settings), thread=True, group="export", exit_on_error=False)
+
+        ask = PathScreen("Export settings, script and history into the folder:", default_export_folder(), prepare_folder)
+        self.app.push_screen(ask, chosen)
+
+    def _export(self, folder: Path, settings) -> None:
+        """In a thread: the descent runs again from the start, which can take a while for a long run."""
+        try:
+            paths = export_folder(folder, settings)
+        except Exception as error:  # noqa: BLE001 (any failure is told in words, never as a traceback)
+            message = str(error) if isinstance(error, (ExportError, ValueError)) else f"{type(error).__name__}: {error}"
+            self.app.call_from_thread(self.notify, message, title="Export failed", severity="error")
+            return
+        names = ", ".join(path.name for path in paths)
+        self.app.call_from_thread(self.notify, f"wrote {names} in {folder}/", title="Exported")
+
+    def action_screenshot(self) -> None:
+        folder = self.last_export if self.last_export is not None and self.last_export.is_dir() else Path(".")
+        stem = time.strftime("descent-%Y%m%d-%H%M%S")
+        path, n = folder / f"{stem}.svg", 1
+        while path.exists():  # two shots in one second: keep both
+            n += 1
+            path = folder / f"{stem}-{n}.svg"
+        try:
+            write_atomic(path, self.app.export_screenshot())
+        except ExportError as error:
+            self.notify(str(error), title="No screenshot", severity="error")
+            return
+        self.notify(f"screenshot saved to {path}", title="Screenshot")

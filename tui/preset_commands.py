@@ -1,0 +1,44 @@
+"""The command palette's presets: "Preset: sine" and the like, each applied like a change made in the panel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from textual.app import SystemCommand
+
+from engine.presets import PRESETS, apply_preset
+from engine.settings import SETTING_NAMES, Settings
+
+
+def preset_settings(name: str, current: Settings) -> Settings:
+    """The preset over the defaults (a preset is a whole lesson), keeping the device this app runs on."""
+    return apply_preset(name, Settings(device=current.device))
+
+
+def preset_changes_from(current: Settings, target: Settings) -> dict:
+    """The settings that differ, by field name: what the panel would have applied."""
+    return {name: getattr(target, name) for name in SETTING_NAMES if getattr(target, name) != getattr(current, name)}
+
+
+def apply_preset_to(screen, name: str) -> None:
+    """Switch the screen's run to a preset: its panel shows the values, the run restarts at step 0."""
+    target = preset_settings(name, screen.settings)
+    changes = preset_changes_from(screen.settings, target)
+    race = PRESETS[name].race
+    if race and "race" not in SETTING_NAMES:
+        # The app shows one run at a time: the race itself is `descent run --race`.
+        screen.notify(
+            f"the app shows one run ({target.optimizer}) on the race's data; "
+            f"`descent run --race {','.join(race)}` races them",
+            title=f"Preset: {name}",
+        )
+    if changes:
+        screen.apply(changes)
+    else:
+        screen.prepare_run(screen.settings, screen.dataset)
+    screen.notify(PRESETS[name].description, title=f"Preset: {name}")
+
+
+def preset_commands(screen) -> Iterator[SystemCommand]:
+    for name, preset in PRESETS.items():
+        yield SystemCommand(f"Preset: {name}", preset.description, lambda name=name: apply_preset_to(screen, name))
