@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 from rich.style import Style
-from textual.geometry import Region
-from textual.strip import Strip
-from textual_plotext import PlotextPlot
 
 from tui.downsample import braille_bits
-from tui.widgets.plot_canvas import Picture, line_layer, points_layer
+from tui.widgets.layered_plot import LayeredPlot
+from tui.widgets.plot_canvas import Canvas, Picture, line_layer, points_layer
 
 CURVE_SAMPLES = 48
 POINT_COLOR, FIT_COLOR, OPTIMUM_COLOR = "cyan", "orange", "gray"
 LEGEND_MARKER = "⠶"
 """The legend's marker for the layers drawn here (plotext's braille marker can't be a legend's)."""
 FALLBACK_STYLES = {POINT_COLOR: Style(color="cyan"), FIT_COLOR: Style(color="dark_orange")}
+LEGEND = ["points", "least squares", "fit"]
 
 
-class FitPlot(PlotextPlot):
+class FitPlot(LayeredPlot):
     """Scatter of the data with the current fit; the axes stay on the data so a wild line can't hide the points.
 
-    The axes, the points and the least-squares line are built once (plotext, then kept as cells: a
-    `Picture`); each frame only the fitted line is rasterised over them, and only the cells it changed
-    are repainted. Any number of points costs the same: they are binned to the canvas's braille dots.
+    The picture holds the axes, the points and the least-squares line; the fitted line is the layer that
+    moves. Any number of points costs the same per frame: they are binned to the canvas's braille dots
+    once per data and canvas size, then drawn from the picture.
     """
 
     can_focus = True
@@ -36,10 +35,6 @@ class FitPlot(PlotextPlot):
         self._fit: np.ndarray | None = None
         self._optimum: np.ndarray | None = None
         self._limits: tuple[float, float, float, float] | None = None
-        self._picture: Picture | None = None
-        self._picture_key: tuple | None = None
-        self._fit_layer: np.ndarray | None = None
-        self._fit_style = FALLBACK_STYLES[FIT_COLOR]
         self._points: tuple[tuple, np.ndarray] | None = None  # (what they were binned for, the layer)
 
     @property
@@ -52,6 +47,11 @@ class FitPlot(PlotextPlot):
         """(x_lo, x_hi, y_lo, y_hi): fixed from the data, so the picture behind the line never moves."""
         return self._limits
 
+    @property
+    def points_layer(self) -> np.ndarray | None:
+        """The points as drawn: braille dot bits per canvas cell (rows × columns, top row first)."""
+        return self._points[1] if self._points is not None else None
+
     def show_data(self, x: np.ndarray, y: np.ndarray) -> None:
         """New points: forget the old fit and optimum."""
         self._x, self._y = x, y
@@ -60,7 +60,7 @@ class FitPlot(PlotextPlot):
         pad = 0.05 * (y_hi - y_lo) or 1.0
         self._limits = (x_lo, x_hi if x_hi > x_lo else x_lo + 1, y_lo - pad, y_hi + pad)
         self._curve_x = np.linspace(x_lo, x_hi, CURVE_SAMPLES)
-        self._fit = self._optimum = self._fit_layer = None
+        self._fit = self._optimum = None
         self.refresh()
 
     def show_optimum(self, y: np.ndarray | None) -> None:
@@ -70,77 +70,28 @@ class FitPlot(PlotextPlot):
         self.refresh()
 
     def show_fit(self, y: np.ndarray | None) -> None:
-        """Draw the fitted curve: repaint only the cells whose dots changed, nothing when none did
+        """Draw the fitted curve: only the cells whose dots changed are repainted, none when none did
         (late in a run the line barely moves, and every repaint is bytes on the wire)."""
         y = y if y is not None and bool(np.all(np.isfinite(y))) else None
-        if (y is None) != (self._fit is None):  # the legend gains or loses "fit": a new picture
-            self._fit, self._fit_layer = y, None
-            self.refresh()
-            return
+        legend_changes = (y is None) != (self._fit is None)
         self._fit = y
-        picture = self._picture
-        if y is None or picture is None or picture.canvas is None or self._picture_key != self._key():
+        if legend_changes:
             self.refresh()
-            return
-        layer = self._layer_of(y, picture)
-        old = self._fit_layer
-        self._fit_layer = layer
-        if old is None or old.shape != layer.shape:
-            self.refresh()
-            return
-        canvas = picture.canvas
-        changed = old != layer
-        regions = []
-        for r in np.flatnonzero(changed.any(axis=1)):
-            columns = np.flatnonzero(changed[r])
-            regions.append(Region(canvas.left + int(columns[0]), canvas.top + int(r), int(columns[-1] - columns[0]) + 1, 1))
-        if regions:
-            self.refresh(*regions)
+        else:
+            self.update_layer()
 
-    @property
-    def points_layer(self) -> np.ndarray | None:
-        """The points as drawn: braille dot bits per canvas cell (rows × columns, top row first)."""
-        return self._points[1] if self._points is not None else None
+    def picture_key(self) -> tuple:
+        return (self._limits, id(self._x), id(self._optimum), self._fit is None)
 
-    # ── drawing ──────────────────────────────────────────────────────────────
-    def render_line(self, y: int) -> Strip:
-        picture = self._current_picture()
-        if y >= len(picture.strips):
-            return Strip.blank(self.size.width)
-        return picture.line_with(y, self._fit_layer, self._fit_style)
-
-    def _key(self) -> tuple:
-        theme = self._get_plotext_theme_name(self.app.theme)
-        return (self.size, theme, self._limits, id(self._x), self._optimum is None, self._fit is None)
-
-    def _current_picture(self) -> Picture:
-        key = self._key()
-        if self._picture is None or key != self._picture_key or self._picture_stale:
-            self._picture, self._picture_key, self._picture_stale = self._build(key[1]), key, False
-            self._fit_layer = None if self._fit is None else self._layer_of(self._fit, self._picture)
-        return self._picture
-
-    _picture_stale = False
-
-    def refresh(self, *regions, **kwargs):
-        if not regions:
-            self._picture_stale = True  # a whole repaint (new data, optimum, theme, size) rebuilds the picture
-        return super().refresh(*regions, **kwargs)
-
-    def _layer_of(self, y: np.ndarray, picture: Picture) -> np.ndarray | None:
-        if picture.canvas is None or self._limits is None:
+    def make_layer(self, picture: Picture) -> np.ndarray | None:
+        if self._fit is None or picture.canvas is None or self._limits is None:
             return None
         x_lo, x_hi, y_lo, y_hi = self._limits
-        return line_layer(self._curve_x, y, picture.canvas, (x_lo, x_hi), (y_lo, y_hi))
+        return line_layer(self._curve_x, self._fit, picture.canvas, (x_lo, x_hi), (y_lo, y_hi))
 
-    def _build(self, theme: str) -> Picture:
+    def build_picture(self, theme: str) -> Picture:
         """plotext draws the axes, the legend and the least-squares line; the points are drawn in under them."""
-        width, height = self.size
         plt = self.plt
-        plt.clear_data()
-        plt.plotsize(width, height)
-        plt._set_size(width, height)  # as PlotextPlot.render does (textual-plotext issue 5)
-        plt.theme(theme)
         plt.title("fit")
         plt.xlabel("x")
         plt.ylabel("y")
@@ -150,21 +101,25 @@ class FitPlot(PlotextPlot):
             # (plotext can't label a series without a point on the canvas).
             corner = [x_lo], [y_hi]
             if len(self._x):
-                plt.scatter(*corner, marker=LEGEND_MARKER, color=POINT_COLOR, label="points")
+                plt.scatter(*corner, marker=LEGEND_MARKER, color=self.color(POINT_COLOR), label="points")
             if self._optimum is not None:
-                plt.plot(self._curve_x.tolist(), self._optimum.tolist(), color=OPTIMUM_COLOR, label="least squares")
+                plt.plot(self._curve_x.tolist(), self._optimum.tolist(), color=self.color(OPTIMUM_COLOR), label="least squares")
             if self._fit is not None:
-                plt.plot(*corner, marker=LEGEND_MARKER, color=FIT_COLOR, label="fit")
+                plt.plot(*corner, marker=LEGEND_MARKER, color=self.color(FIT_COLOR), label="fit")
             plt.xlim(x_lo, x_hi)
             plt.ylim(y_lo, y_hi)
-        picture = Picture(plt.build(), width, height)
-        picture.keep_legend(["points", "least squares", "fit"])
-        self._fit_style = picture.style_before("fit") or FALLBACK_STYLES[FIT_COLOR]
+        picture = Picture(plt.build(), *self.size)
+        picture.keep_legend(LEGEND)
+        self.layer_style = picture.style_before("fit") or self._fallback(FIT_COLOR)
         if self._limits is not None and len(self._x) and picture.canvas is not None:
-            picture.draw(self._points_for(picture.canvas), picture.style_before("points") or FALLBACK_STYLES[POINT_COLOR], under=True)
+            picture.draw(self._points_for(picture.canvas), picture.style_before("points") or self._fallback(POINT_COLOR), under=True)
         return picture
 
-    def _points_for(self, canvas) -> np.ndarray:
+    def _fallback(self, color: str) -> Style:
+        """A layer's style when the legend (whose marker carries it) has no room to be drawn."""
+        return Style() if self.monochrome else FALLBACK_STYLES[color]
+
+    def _points_for(self, canvas: Canvas) -> np.ndarray:
         """The points binned to this canvas's dots: O(N), so done once per data and canvas size, not per repaint."""
         key = (canvas.rows, canvas.columns, self._limits, id(self._x))
         if self._points is None or self._points[0] != key:

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.strip import Strip
 
 from tui.downsample import lit_bits
@@ -62,6 +63,12 @@ class Picture:
                 if at >= 0:
                     mask[r, : at + len(label) + 2 - canvas.left] = True
         self.legend = mask
+
+    @property
+    def canvas_region(self):
+        """The canvas as a region of the widget."""
+        canvas = self.canvas
+        return Region(canvas.left, canvas.top, canvas.columns, canvas.rows)
 
     def style_before(self, label: str) -> Style | None:
         """The style of the legend's marker drawn before `label` (the series' own colour), if the legend is shown."""
