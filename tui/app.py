@@ -18,11 +18,13 @@ class DescentApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "descent"
 
-    def __init__(self, settings: Settings, fps: int = DEFAULT_FPS, dataset=None) -> None:
+    def __init__(self, settings: Settings, fps: int = DEFAULT_FPS, dataset=None, lite: bool = False) -> None:
         super().__init__()
         self.settings = settings
         self.fps = fps
         self.dataset = dataset
+        self.lite = lite
+        """Low bandwidth: the plots take plotext's colourless theme (tui.widgets.layered_plot); the caller picks the fps."""
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.settings, self.fps, self.dataset)
@@ -36,6 +38,6 @@ class DescentApp(App):
                 yield SystemCommand(binding.description, binding.tooltip, getattr(screen, f"action_{binding.action}"))
 
 
-def make_app(settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None) -> DescentApp:
-    """The app for these settings (the defaults: the tutorial's run)."""
-    return DescentApp(settings or Settings(), fps=fps, dataset=dataset)
+def make_app(settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None, lite: bool = False) -> DescentApp:
+    """The app for these settings (the defaults: the tutorial's run); `lite`: colourless plots, for slow links."""
+    return DescentApp(settings or Settings(), fps=fps, dataset=dataset, lite=lite)

@@ -31,6 +31,11 @@ class LayeredPlot(PlotextPlot):
         self._layer: np.ndarray | None = None
         self.layer_style = Style()
 
+    def on_mount(self) -> None:
+        if getattr(self.app, "lite", False):
+            self.theme = LITE_THEME
+        super().on_mount()
+
     def picture_key(self) -> tuple:
         """What the picture depends on besides the size and theme: when it changes, the picture is rebuilt."""
         return ()
