@@ -3,7 +3,7 @@
 Starts the app in a detached tmux session, waits for its first screen, presses space (run), and counts
 what tmux's pipe-pane receives for --seconds. Target: ≤ 60 KB/s (a naive PlotextPlot redrawn at 20 fps
 writes ~176 KB/s). Extra app options (--lite, --fps 10) go in --command.
-Usage: python benchmarks/bandwidth.py [--command descent] [--seconds 5] [--shown "step 0"] [--keys space]
+Usage: python benchmarks/bandwidth.py [--command descent] [--seconds 5] [--shown " ready "] [--keys space]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ COLUMNS, ROWS = 120, 40
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--command", default=shlex.join([sys.executable, "-m", "tui.cli"]), help="the app's command line")
-    parser.add_argument("--shown", default="step 0", help="text on the first screen once the app is ready")
+    parser.add_argument("--shown", default=" ready ", help="text on the screen once the run can start (the status line)")
     parser.add_argument("--keys", nargs="*", default=["Space"], help="tmux keys that start the run")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--timeout", type=float, default=30.0)

@@ -1,10 +1,10 @@
 """Seconds from typing `descent` to the first screen with the points drawn, in a real terminal (tmux).
 
 Starts the app in a detached 100×30 tmux session and polls the screen until `--shown` text appears
-(default "step 0": a guess at what the first screen shows once the points are drawn; pass what the
-app really shows). Median of --rounds, beside `python -c "import torch"` timed the same way (a command
-that prints a marker when done). Target: ≤ 1.0 s median, though `import torch` alone takes ~1.2 s.
-Usage: python benchmarks/startup.py [--command descent] [--shown "step 0"] [--rounds 5]
+(default "⠶⠶ points": the fit plot's legend, drawn in the same picture as the points). Median of
+--rounds, beside `python -c "import torch"` timed the same way (a command that prints a marker when done).
+Target: ≤ 1.0 s median, though `import torch` alone takes ~1.2 s.
+Usage: python benchmarks/startup.py [--command descent] [--shown "⠶⠶ points"] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def median_of(command: list[str], shown: str, rounds: int, timeout: float) -> tu
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--command", default=shlex.join([sys.executable, "-m", "tui.cli"]), help="the app's command line")
-    parser.add_argument("--shown", default="step 0", help="text on the first screen once the points are drawn")
+    parser.add_argument("--shown", default="⠶⠶ points", help="text shown with the points (the fit plot's legend)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=20.0)
     args = parser.parse_args()

@@ -19,7 +19,7 @@ async def test_a_race_of_three_draws_three_lines_with_a_legend_and_three_growing
         screen = app.screen
         await wait_for_state(pilot, "ready")
         loss, fit = screen.query_one(RaceLossPlot), screen.query_one(RaceFitPlot)
-        first = {name: history.points()[1][0] for name, history in loss.histories.items()}
+        first = {name: history.losses[0] for name, history in loss.histories.items()}
         assert len(set(first.values())) == 1, "the racers must start from the same θ on the same data"
         await pilot.press("space")
         await wait_until(pilot, lambda: all(len(h) >= 10 for h in loss.histories.values()), what="every curve to grow")
@@ -27,7 +27,7 @@ async def test_a_race_of_three_draws_three_lines_with_a_legend_and_three_growing
         await wait_for_state(pilot, "done")
         await pilot.pause()
         for name in RACERS:
-            steps, losses = loss.histories[name].points()
+            steps = loss.histories[name].steps
             assert steps[0] == 0 and steps[-1] == 80 and len(steps) == 81, name
         for plot in (loss, fit):
             legend = plot.render().plain

@@ -2,39 +2,35 @@
 
 from __future__ import annotations
 
+import math
 import time
+
+import numpy as np
 
 from engine.descend import descend
 from engine.problem import make_problem
 from engine.settings import Settings
-from tui.loss_history import LossHistory
 from tui.runner import Pace, Runner
+from tui.widgets.loss_plot import HISTORY_ROWS, LossPlot
 
 
-def test_loss_history_keeps_every_step_until_full():
-    history = LossHistory(capacity=100)
-    history.add(list(range(50)), [float(100 - s) for s in range(50)])
-    steps, losses = history.points()
-    assert steps == list(range(50)) and losses[0] == 100.0 and losses[-1] == 51.0
-
-
-def test_loss_history_stays_bounded_and_keeps_first_last_and_shape():
-    history = LossHistory(capacity=100)
-    for start in range(0, 1_000_000, 10_000):
-        steps = list(range(start, start + 10_000))
-        history.add(steps, [1.0 / (s + 1) for s in steps])
-    steps, losses = history.points()
-    assert len(steps) <= 101
-    assert steps[0] == 0 and steps[-1] == 999_999 and losses[-1] == 1.0 / 1_000_000
-    assert steps == sorted(steps) and losses == sorted(losses, reverse=True)
-    gaps = {b - a for a, b in zip(steps[:-2], steps[1:-1], strict=True)}
-    assert len(gaps) == 1, "kept steps should be evenly spaced"
+def test_the_loss_plot_keeps_a_bounded_history_with_first_last_and_shape():
+    plot = LossPlot()
+    plot.total_steps = 100_000_000
+    for start in range(0, 100_000_000, 5_000_000):  # what a long turbo run posts: big batches, once a frame
+        steps = range(start, start + 5_000_000, 1000)
+        plot.add(list(steps), [1.0 / (s + 1) for s in steps])
+    steps, logs = plot.log10_points()
+    assert len(steps) <= HISTORY_ROWS
+    assert steps[0] == 0 and steps[-1] == 99_999_000 and logs[-1] == math.log10(1.0 / 99_999_001)
+    assert np.all(np.diff(steps) > 0) and np.all(np.diff(logs) < 0)
 
 
 def test_log10_points_drop_what_a_log_axis_cannot_show():
-    history = LossHistory()
-    history.add([0, 1, 2, 3], [100.0, 0.0, float("inf"), 0.01])
-    assert history.log10_points() == ([0, 3], [2.0, -2.0])
+    plot = LossPlot()
+    plot.add([0, 1, 2, 3], [100.0, 0.0, float("inf"), 0.01])
+    steps, logs = plot.log10_points()
+    assert steps.tolist() == [0, 3] and logs.tolist() == [2.0, -2.0]
 
 
 def test_pace_doubles_and_halves_within_bounds():

@@ -23,9 +23,9 @@ async def test_run_to_the_end_and_the_loss_falls():
         await wait_for_state(pilot, "done")
         assert screen.snapshot.step == 300
         assert screen.snapshot.loss < first_loss / 3
-        steps, losses = screen.query_one(LossPlot).history.points()
+        steps, logs = screen.query_one(LossPlot).log10_points()
         assert steps[0] == 0 and steps[-1] == 300
-        assert losses[-1] < losses[0]
+        assert logs[-1] < logs[0]
         text = status_text(app)
         assert "300 / 300" in text and "done" in text
 

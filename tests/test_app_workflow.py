@@ -48,7 +48,7 @@ async def test_the_palette_lists_every_preset_and_standardized_applies_like_the_
         await wait_until(pilot, lambda: screen.snapshot is not None and screen.problem.settings.lr == 0.1, what="the new run")
         assert (screen.dataset.x == x_before).all()  # only descent settings changed: the same points
         await wait_for_state(pilot, "running", "done")  # it was running, so it runs on
-        assert screen.loss.history.points()[0][0] == 0 and screen.snapshot.step <= 100
+        assert screen.loss.history.steps[0] == 0 and screen.snapshot.step <= 100
 
 
 async def test_a_preset_with_new_data_makes_new_points():

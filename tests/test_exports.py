@@ -183,3 +183,36 @@ def test_the_cli_exits_2_naming_a_file_it_cant_write(capsys, tmp_path):
     data = big_csv(tmp_path, MAX_EMBEDDED_POINTS + 1)
     code, _, err = cli(capsys, "run", "--steps", "1", "--data", str(data), "--export-script", str(tmp_path / "s.py"))
     assert code == 2 and err.count("\n") == 1 and "--export-script: embeds a CSV's points" in err
+
+
+def test_a_cancelled_folder_export_stops_and_leaves_no_history(tmp_path):
+    from engine.settings import Settings
+    from tui.atomic import ExportError
+    from tui.exports import export_folder
+
+    calls = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > 1  # go on at step 0, stop at the next look
+
+    with pytest.raises(ExportError, match="cancelled at step 1,024"):
+        export_folder(tmp_path / "out", Settings(steps=10**9), cancelled)
+    assert not (tmp_path / "out" / "history.csv").exists()
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def test_a_folder_export_of_the_steps_so_far_is_the_runs_prefix(tmp_path):
+    import csv
+
+    from engine.problem import make_problem
+    from engine.settings import Settings
+    from tests.helpers import last_snapshot
+    from tui.exports import export_folder
+
+    settings = Settings(steps=10**9)
+    export_folder(tmp_path / "out", settings, history_steps=40)
+    rows = list(csv.DictReader(open(tmp_path / "out" / "history.csv")))
+    assert [int(row["step"]) for row in rows] == list(range(41))
+    assert float(rows[-1]["loss"]) == last_snapshot(make_problem(settings.with_changes(steps=40))).loss
+    assert "steps = 1000000000" in (tmp_path / "out" / "settings.toml").read_text()

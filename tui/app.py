@@ -23,12 +23,16 @@ class DescentApp(App):
     # ctrl+c quits, as in any command: Textual 8 only hints at q, and copies in a field (a priority binding wins over that)
     BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True, system=True)]
 
-    def __init__(self, settings: Settings, fps: int = DEFAULT_FPS, dataset=None, race: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self, settings: Settings, fps: int = DEFAULT_FPS, dataset=None, race: tuple[str, ...] | None = None, lite: bool = False
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.fps = fps
         self.dataset = dataset
         self.race = race
+        self.lite = lite
+        """Low bandwidth: the plots take plotext's colourless theme (tui.widgets.layered_plot); the caller picks the fps."""
         self._signals: list[int] = []
 
     def on_mount(self) -> None:
@@ -59,6 +63,8 @@ class DescentApp(App):
             yield from preset_commands(screen)
 
 
-def make_app(settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None, race: tuple[str, ...] | None = None) -> DescentApp:
-    """The app for these settings (the defaults: the tutorial's run); `race`: optimizers to race instead."""
-    return DescentApp(settings or Settings(), fps=fps, dataset=dataset, race=race)
+def make_app(
+    settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None, race: tuple[str, ...] | None = None, lite: bool = False
+) -> DescentApp:
+    """The app for these settings (the defaults: the tutorial's run); `race`: optimizers to race instead; `lite`: colourless plots."""
+    return DescentApp(settings or Settings(), fps=fps, dataset=dataset, race=race, lite=lite)

@@ -70,20 +70,25 @@ class WorkflowActions:
             self.notify("an export is still being written", title="Export")
             return
         settings = self.settings
+        # The history of the steps taken so far (what is on screen), not of all the steps set: those may be 10⁹.
+        steps_done = self.snapshot.step if self.snapshot is not None else 0
 
         def chosen(folder: Path | None) -> None:
             if folder is not None:
                 self.last_export = folder
-                self.notify(f"exporting to {folder}/ (the run is made again: {settings.steps:,} steps)", title="Export")
-                self.run_worker(lambda: self._export(folder, settings), thread=True, group="export", exit_on_error=False)
+                self.notify(f"exporting to {folder}/ (the history's {steps_done:,} steps are made again)", title="Export")
+                self.run_worker(lambda: self._export(folder, settings, steps_done), thread=True, group="export", exit_on_error=False)
 
         ask = PathScreen("Export settings, script and history into the folder:", default_export_folder(), prepare_folder)
         self.app.push_screen(ask, chosen)
 
-    def _export(self, folder: Path, settings) -> None:
+    def _export(self, folder: Path, settings, steps_done: int) -> None:
         """In a thread: the descent runs again from the start, which can take a while for a long run."""
         try:
-            paths = export_folder(folder, settings)
+            from textual.worker import get_current_worker
+
+            worker = get_current_worker()  # quitting cancels it: the export then stops within a few steps
+            paths = export_folder(folder, settings, lambda: worker.is_cancelled, history_steps=steps_done)
         except Exception as error:  # noqa: BLE001 (any failure is told in words, never as a traceback)
             message = str(error) if isinstance(error, (ExportError, ValueError)) else f"{type(error).__name__}: {error}"
             self.app.call_from_thread(self.notify, message, title="Export failed", severity="error")

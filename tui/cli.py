@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from tui.layered import add_layer_options, effective_settings
-from tui.options import DEFAULT_FPS, MAX_FPS, OneLineParser, add_setting_options, fail
+from tui.options import DEFAULT_FPS, LITE_FPS, MAX_FPS, OneLineParser, add_setting_options, fail
 
 DESCRIPTION = "Watch gradient descent fit a line to noisy points, with PyTorch's autograd."
 
@@ -15,8 +15,9 @@ def _add_app_options(parser: OneLineParser) -> None:
     add_setting_options(parser)
     add_layer_options(parser)
     parser.add_argument("--theme", metavar="NAME", default=None, help="the app's Textual theme, e.g. nord, gruvbox, textual-light")
-    fps_help = f"frames the app draws per second (1..{MAX_FPS}, default {DEFAULT_FPS})"
-    parser.add_argument("--fps", type=_fps, default=DEFAULT_FPS, help=fps_help)
+    fps_help = f"frames the app draws per second (1..{MAX_FPS}, default {DEFAULT_FPS}; {LITE_FPS} with --lite)"
+    parser.add_argument("--fps", type=_fps, default=None, help=fps_help)
+    parser.add_argument("--lite", action="store_true", help=f"for slow links: plots without colours, {LITE_FPS} frames a second")
     race_help = "race these optimizers (e.g. manual,momentum,adam) on the same data from the same start"
     parser.add_argument("--race", metavar="OPT,OPT,…", type=_race, help=race_help)
 
@@ -80,13 +81,14 @@ def _main(argv: list[str] | None) -> int:
     from tui.theme import checked_theme
 
     args.theme = checked_theme(args.theme)
+    args.fps = args.fps or (LITE_FPS if args.lite else DEFAULT_FPS)
     if args.command == "serve":
         from tui.serve import serve
 
         return serve(args)
     from tui.app import make_app
 
-    app = make_app(settings, fps=args.fps, dataset=_dataset_or_fail(settings), race=args.race)
+    app = make_app(settings, fps=args.fps, dataset=_dataset_or_fail(settings), race=args.race, lite=args.lite)
     if args.theme:
         app.theme = args.theme
     app.run()
@@ -116,6 +118,7 @@ def _fps(text: str) -> int:
 def _dataset_or_fail(settings):
     """A data file that can't be read is a bad option: say so on the command line, before the screen opens."""
     if settings.data is None:
+        _fits_or_fail(settings)
         return None
     from engine.csv_data import read_csv
     from engine.errors import DataError
@@ -124,6 +127,17 @@ def _dataset_or_fail(settings):
         return read_csv(settings.data, settings.x_column, settings.y_column)
     except DataError as error:
         fail(str(error))
+
+
+def _fits_or_fail(settings) -> None:
+    """Too many points for free memory: one line before the screen opens, not a refusal inside it."""
+    from engine.errors import SettingError
+    from engine.memory import check_fits
+
+    try:
+        check_fits(settings)
+    except SettingError as error:
+        fail(f"--points: {error.message}")
 
 
 if __name__ == "__main__":

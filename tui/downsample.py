@@ -137,6 +137,22 @@ def braille_cells(
     its marker. Plotted on a `columns` × `rows`-cell canvas with these limits set (plt.xlim/ylim), it
     draws the very characters `plt.scatter(x, y, marker="braille")` draws.
     """
+    bits = braille_bits(x, y, columns, rows, x_limits, y_limits)
+    cell_row, cell_column = np.nonzero(bits)
+    codes = bits[cell_row, cell_column]
+    markers = [chr(0x2800 + int(code)) for code in codes]
+    return _cell_values(cell_column, x_limits, columns), _cell_values(cell_row, y_limits, rows), markers
+
+
+def braille_bits(
+    x: np.ndarray,
+    y: np.ndarray,
+    columns: int,
+    rows: int,
+    x_limits: tuple[float, float],
+    y_limits: tuple[float, float],
+) -> np.ndarray:
+    """Each cell's braille dot bits (rows × columns, row 0 at the bottom): chr(0x2800 + bits) draws the cell."""
     x, y = np.asarray(x), np.asarray(y)
     dots_across, dots_down = 2 * columns, 4 * rows
     lit = np.zeros(dots_down * dots_across, dtype=bool)
@@ -145,12 +161,15 @@ def braille_cells(
         row = dot_index(y[start : start + CHUNK], y_limits, dots_down)
         inside = (column >= 0) & (column < dots_across) & (row >= 0) & (row < dots_down)
         lit[row[inside] * dots_across + column[inside]] = True
+    return lit_bits(lit.reshape(dots_down, dots_across))
+
+
+def lit_bits(lit: np.ndarray) -> np.ndarray:
+    """(4·rows × 2·columns) lit dots, row 0 at the bottom, as each cell's braille bits (rows × columns)."""
+    dots_down, dots_across = lit.shape
+    rows, columns = dots_down // 4, dots_across // 2
     # (cell row, dot row in cell, cell column, dot column in cell): OR the bits of each cell's lit dots.
-    bits = (lit.reshape(rows, 4, columns, 2) * _BRAILLE_BITS[None, :, None, :]).sum(axis=(1, 3))
-    cell_row, cell_column = np.nonzero(bits)
-    codes = bits[cell_row, cell_column]
-    markers = [chr(0x2800 + int(code)) for code in codes]
-    return _cell_values(cell_column, x_limits, columns), _cell_values(cell_row, y_limits, rows), markers
+    return (lit.reshape(rows, 4, columns, 2) * _BRAILLE_BITS[None, :, None, :]).sum(axis=(1, 3))
 
 
 def _cell_values(cell: np.ndarray, limits: tuple[float, float], cells: int) -> np.ndarray:

@@ -6,6 +6,7 @@ Every file is written atomically (tui.atomic): an export that fails leaves no ha
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from engine.config import config_text
@@ -30,11 +31,20 @@ def export_script(path: str | os.PathLike, settings: Settings, dataset=None) -> 
     write_atomic(path, text)
 
 
-def export_folder(folder: str | os.PathLike, settings: Settings) -> list[Path]:
+CANCEL_CHECK_EVERY = 1024
+"""Steps between looks at `cancelled` while the history is made again: often enough to stop at once."""
+
+
+def export_folder(
+    folder: str | os.PathLike, settings: Settings, cancelled: Callable[[], bool] = lambda: False, history_steps: int | None = None
+) -> list[Path]:
     """The app's `e`: settings, script and history of a run, in `folder` (made if missing); the paths written.
 
     The history comes from running the descent again: it is deterministic, so the rows are the
-    run's own, and the app needn't keep every snapshot of a long run in memory.
+    run's own, and the app needn't keep every snapshot of a long run in memory. A long run can be
+    `cancelled` (the app quitting): then ExportError, and no half-written history is left.
+    `history_steps`: the history stops there (the app passes the steps taken so far: a run is
+    deterministic, so its first k steps are those of the same settings with k steps).
     """
     from engine.descend import descend
     from engine.problem import make_problem
@@ -49,7 +59,11 @@ def export_folder(folder: str | os.PathLike, settings: Settings) -> list[Path]:
     paths = [folder / SETTINGS_FILE, folder / SCRIPT_FILE, folder / HISTORY_FILE]
     export_settings(paths[0], settings)
     export_script(paths[1], settings, problem.dataset)
+    if history_steps is not None and history_steps < settings.steps:
+        problem = make_problem(settings.with_changes(steps=history_steps), problem.dataset)
     with history_recorder(paths[2], problem) as record:
         for snapshot in descend(problem):
             record(snapshot)
+            if snapshot.step % CANCEL_CHECK_EVERY == 0 and cancelled():
+                raise ExportError(f"the export to {str(folder)!r} was cancelled at step {snapshot.step:,}; its history was not written")
     return paths

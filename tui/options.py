@@ -12,6 +12,8 @@ from engine.settings import Settings, option_name, validate
 
 USAGE_ERROR = 2
 DEFAULT_FPS, MAX_FPS = 20, 60
+LITE_FPS = 10
+"""`--lite`'s frame rate, for slow links."""
 """The app's frame rate (`--fps`): the UI is fed at most this many frames a second, whatever the step rate."""
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from textual.message import Message
 
 from engine.errors import DataError, SettingError
+from engine.memory import check_fits
 from engine.settings import Settings
+
+SHOWN_WAIT_S = 1.0
+"""How long torch's import waits for the points to be on screen: importing it holds the GIL for ~1 s."""
 
 
 class DataReady(Message):
@@ -43,14 +48,29 @@ class PrepareFailed(Message):
         self.message = message
 
 
-def prepare(settings: Settings, dataset, run_id: int, post: Callable[[Message], None], cancelled: Callable[[], bool]) -> None:
-    """Load the data, build the problem and pull the start; post what happened. Runs in a thread."""
+def prepare(
+    settings: Settings,
+    dataset,
+    run_id: int,
+    post: Callable[[Message], None],
+    cancelled: Callable[[], bool],
+    shown: threading.Event | None = None,
+) -> None:
+    """Load the data, build the problem and pull the start; post what happened. Runs in a thread.
+
+    `shown` is set by the screen once the points are drawn: torch's import waits for it, because the
+    import holds the GIL for most of a second and would otherwise delay the first screen by as much.
+    """
     try:
         if dataset is None:
             from engine.data import load_dataset
 
+            if settings.data is None:
+                check_fits(settings)  # before the points exist: refusing must not need the memory it refuses
             dataset = load_dataset(settings)
             post(DataReady(run_id, dataset))
+        if shown is not None:
+            shown.wait(SHOWN_WAIT_S)
         if cancelled():
             return
         from engine.descend import descend

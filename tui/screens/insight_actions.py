@@ -115,7 +115,7 @@ class InsightActions:
         text = explain_divergence(snapshot.diverged_at, settings.lr, self.start_analysis, settings.optimizer, settings.standardize)
         self.remark = text
         self._show_analysis()
-        self.notify(text, title="Diverged", severity="error", timeout=10)
+        self.notify(headline(text), title="Diverged", severity="error", timeout=10)
         return divergence_note(text)
 
     def insight_done(self, snapshot) -> None:
@@ -126,7 +126,7 @@ class InsightActions:
         if text:
             self.remark = text
             self._show_analysis()
-            self.notify(text, title="Stalled along the valley", severity="warning", timeout=10)
+            self.notify(headline(text), title="Stalled along the valley", severity="warning", timeout=10)
 
     def insight_note(self) -> str:
         """The status note before a run, or while paused: the lr warning when lr > lr_max."""
@@ -215,3 +215,9 @@ class InsightActions:
         # what was just typed first, then why the run ended as it did, then the applied lr's warning
         warning = self.typed_warning or (None if self.remark else self._warning(self.settings.lr))
         self.analysis_panel.show(self.analysis, self.settings.lr, warning, self.remark)
+
+
+def headline(text: str) -> str:
+    """A toast's words: the explanation's first clause; the whole of it stays in the Analysis panel (y)."""
+    first = text.split(": ", 1)[0]
+    return (first if len(first) <= 160 else first[:157] + "…") + " (the Analysis panel, y, says why)"

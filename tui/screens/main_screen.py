@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -60,6 +62,7 @@ class MainScreen(InsightActions, WorkflowActions, Screen):
         self.rate: float | None = None
         self.run_when_ready = False
         self.pull_serial = 0
+        self.points_shown = threading.Event()
 
     def compose(self):
         with Horizontal(id="body"):
@@ -160,9 +163,12 @@ class MainScreen(InsightActions, WorkflowActions, Screen):
             fit.show_data(dataset.x, dataset.y)
         fit.show_fit(None)
         fit.show_optimum(None)
-        run_id = self.run_id
+        run_id, shown = self.run_id, threading.Event()
+        self.points_shown = shown
+        if dataset is not None:
+            self.call_after_refresh(shown.set)
         self.run_worker(
-            lambda: prepare(settings, dataset, run_id, self.post_message, lambda: get_current_worker().is_cancelled),
+            lambda: prepare(settings, dataset, run_id, self.post_message, lambda: get_current_worker().is_cancelled, shown),
             thread=True,
             group="prepare",
             exclusive=True,
@@ -213,6 +219,7 @@ class MainScreen(InsightActions, WorkflowActions, Screen):
         if message.run_id == self.run_id:
             self.dataset = message.dataset
             self.fit.show_data(message.dataset.x, message.dataset.y)
+            self.call_after_refresh(self.points_shown.set)  # now torch may load
 
     @on(ProblemReady)
     def _problem_ready(self, message: ProblemReady) -> None:

@@ -82,8 +82,7 @@ class RaceScreen(Screen):
         self.workers.cancel_group(self, "race")
         self.run_id += 1
         self.state, self.runner = "loading", None
-        for history in self.loss.histories.values():
-            history.clear()
+        self.loss.reset()
         run_id, settings, names = self.run_id, self.settings, self.names
         self.run_worker(lambda: prepare_race(settings, names, run_id, self.post_message), thread=True, group="prepare", exit_on_error=False)
         self.show_status()

@@ -3,82 +3,134 @@
 from __future__ import annotations
 
 import numpy as np
-from textual_plotext import PlotextPlot
+from rich.style import Style
 
-MAX_DRAWN_POINTS = 1000
-"""More points than this are drawn as an even subsample: a terminal has fewer cells than that."""
+from tui.downsample import braille_bits
+from tui.widgets.layered_plot import LayeredPlot
+from tui.widgets.plot_canvas import Canvas, Picture, line_layer, points_layer
+
 CURVE_SAMPLES = 48
+POINT_COLOR, FIT_COLOR, OPTIMUM_COLOR = "cyan", "orange", "gray"
+LEGEND_MARKER = "⠶"
+"""The legend's marker for the layers drawn here (plotext's braille marker can't be a legend's)."""
+SPARSE_CELLS_PER_POINT = 1
+"""Data this sparse (at most one point per canvas cell on average) is drawn a cell per point, not a dot per point."""
+POINT_GLYPH_BITS = 0x36
+"""⠶: braille dots 2, 3, 5 and 6, the legend's marker for the points."""
+FALLBACK_STYLES = {POINT_COLOR: Style(color="cyan"), FIT_COLOR: Style(color="dark_orange")}
+LEGEND = ["points", "least squares", "fit"]
 
 
-class FitPlot(PlotextPlot):
-    """Scatter of the data with the current fit; the axes stay on the data so a wild line can't hide the points."""
+class FitPlot(LayeredPlot):
+    """Scatter of the data with the current fit; the axes stay on the data so a wild line can't hide the points.
+
+    The picture holds the axes, the points and the least-squares line; the fitted line is the layer that
+    moves. Any number of points costs the same per frame: they are binned to the canvas's braille dots
+    once per data and canvas size, then drawn from the picture.
+    """
 
     can_focus = True
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._x: list[float] = []
-        self._y: list[float] = []
+        self._x: np.ndarray = np.zeros(0)  # the dataset's own arrays: kept to re-bin on resize, never copied
+        self._y: np.ndarray = np.zeros(0)
         self._curve_x: np.ndarray = np.zeros(0)
-        self._fit: list[float] | None = None
-        self._optimum: list[float] | None = None
+        self._fit: np.ndarray | None = None
+        self._optimum: np.ndarray | None = None
         self._limits: tuple[float, float, float, float] | None = None
-        self._fit_cells: bytes | None = None
+        self._points: tuple[tuple, np.ndarray] | None = None  # (what they were binned for, the layer)
 
     @property
     def curve_x(self) -> np.ndarray:
         """Where the fitted and least-squares curves are evaluated (data units)."""
         return self._curve_x
 
+    @property
+    def limits(self) -> tuple[float, float, float, float] | None:
+        """(x_lo, x_hi, y_lo, y_hi): fixed from the data, so the picture behind the line never moves."""
+        return self._limits
+
+    @property
+    def points_layer(self) -> np.ndarray | None:
+        """The points as drawn: braille dot bits per canvas cell (rows × columns, top row first)."""
+        return self._points[1] if self._points is not None else None
+
     def show_data(self, x: np.ndarray, y: np.ndarray) -> None:
         """New points: forget the old fit and optimum."""
-        stride = max(1, len(x) // MAX_DRAWN_POINTS)
-        self._x, self._y = x[::stride].tolist(), y[::stride].tolist()
+        self._x, self._y = x, y
         x_lo, x_hi = float(np.min(x)), float(np.max(x))
         y_lo, y_hi = float(np.min(y)), float(np.max(y))
         pad = 0.05 * (y_hi - y_lo) or 1.0
         self._limits = (x_lo, x_hi if x_hi > x_lo else x_lo + 1, y_lo - pad, y_hi + pad)
         self._curve_x = np.linspace(x_lo, x_hi, CURVE_SAMPLES)
-        self._fit = self._optimum = self._fit_cells = None
-        self.redraw()
+        self._fit = self._optimum = None
+        self.refresh()
 
     def show_optimum(self, y: np.ndarray | None) -> None:
-        self._optimum = None if y is None else y.tolist()
-        self.redraw()
+        if y is None and self._optimum is None:
+            return
+        self._optimum = y
+        self.refresh()
 
     def show_fit(self, y: np.ndarray | None) -> None:
-        """Draw the fitted curve, unless it moved by less than a cell: late in a run it barely moves,
-        and a redraw costs the UI thread (and, through the GIL, the run) several milliseconds."""
-        finite = y is not None and bool(np.all(np.isfinite(y)))
-        cells = self._cells(y) if finite else None
-        if cells is not None and cells == self._fit_cells:
-            return
-        self._fit_cells = cells
-        self._fit = y.tolist() if finite else None
-        self.redraw()
+        """Draw the fitted curve: only the cells whose dots changed are repainted, none when none did
+        (late in a run the line barely moves, and every repaint is bytes on the wire)."""
+        y = y if y is not None and bool(np.all(np.isfinite(y))) else None
+        legend_changes = (y is None) != (self._fit is None)
+        self._fit = y
+        if legend_changes:
+            self.refresh()
+        else:
+            self.update_layer()
 
-    def _cells(self, y: np.ndarray) -> bytes | None:
-        if self._limits is None:
+    def picture_key(self) -> tuple:
+        return (self._limits, id(self._x), id(self._optimum), self._fit is None)
+
+    def make_layer(self, picture: Picture) -> np.ndarray | None:
+        if self._fit is None or picture.canvas is None or self._limits is None:
             return None
-        _, _, y_lo, y_hi = self._limits
-        rows = 4 * max(1, self.size.height)  # finer than a cell: plotext's markers draw in sub-cells
-        return np.clip(np.round((y - y_lo) / (y_hi - y_lo) * rows), -1, rows + 1).astype(np.int16).tobytes()
+        x_lo, x_hi, y_lo, y_hi = self._limits
+        return line_layer(self._curve_x, self._fit, picture.canvas, (x_lo, x_hi), (y_lo, y_hi))
 
-    def redraw(self) -> None:
+    def build_picture(self, theme: str) -> Picture:
+        """plotext draws the axes, the legend and the least-squares line; the points are drawn in under them."""
         plt = self.plt
-        plt.clear_data()
         plt.title("fit")
         plt.xlabel("x")
         plt.ylabel("y")
-        curve_x = self._curve_x.tolist()
-        if self._x:
-            plt.scatter(self._x, self._y, marker="dot", color="cyan", label="points")
-        if self._optimum is not None:
-            plt.plot(curve_x, self._optimum, color="gray", label="least squares")
-        if self._fit is not None:
-            plt.plot(curve_x, self._fit, color="orange", label="fit")
         if self._limits is not None:
             x_lo, x_hi, y_lo, y_hi = self._limits
+            # Legend entries only: one point in the top-left cell, which the legend itself covers
+            # (plotext can't label a series without a point on the canvas).
+            corner = [x_lo], [y_hi]
+            if len(self._x):
+                plt.scatter(*corner, marker=LEGEND_MARKER, color=self.color(POINT_COLOR), label="points")
+            if self._optimum is not None:
+                plt.plot(self._curve_x.tolist(), self._optimum.tolist(), color=self.color(OPTIMUM_COLOR), label="least squares")
+            if self._fit is not None:
+                plt.plot(*corner, marker=LEGEND_MARKER, color=self.color(FIT_COLOR), label="fit")
             plt.xlim(x_lo, x_hi)
             plt.ylim(y_lo, y_hi)
-        self.refresh()
+        picture = Picture(plt.build(), *self.size)
+        picture.keep_legend(LEGEND)
+        self.layer_style = picture.style_before("fit") or self._fallback(FIT_COLOR)
+        if self._limits is not None and len(self._x) and picture.canvas is not None:
+            picture.draw(self._points_for(picture.canvas), picture.style_before("points") or self._fallback(POINT_COLOR), under=True)
+        return picture
+
+    def _fallback(self, color: str) -> Style:
+        """A layer's style when the legend (whose marker carries it) has no room to be drawn."""
+        return Style() if self.monochrome else FALLBACK_STYLES[color]
+
+    def _points_for(self, canvas: Canvas) -> np.ndarray:
+        """The points binned to this canvas's dots: O(N), so done once per data and canvas size, not per repaint."""
+        key = (canvas.rows, canvas.columns, self._limits, id(self._x))
+        if self._points is None or self._points[0] != key:
+            bits = braille_bits(self._x, self._y, canvas.columns, canvas.rows, self._limits[:2], self._limits[2:])
+            if len(self._x) <= canvas.columns * canvas.rows // SPARSE_CELLS_PER_POINT:
+                # Few points: one lit dot each reads as noise beside the braille line, so each occupied
+                # cell shows the legend's ⠶ instead (a point is then as visible as plotext's "•").
+                bits = np.where(bits > 0, POINT_GLYPH_BITS, 0)
+            self._points = key, points_layer(bits)
+        return self._points[1]
