@@ -44,3 +44,13 @@ def test_snapshots_stay_on_the_device_until_read():
 def test_auto_picks_the_gpu():
     problem = make_problem(Settings(device="auto"))
     assert problem.device.type == "cuda"
+
+
+def test_the_app_runner_reads_a_gpu_loss_once_per_frame():
+    """The runner keeps a frame's losses on the device and reads them in one transfer: the same numbers."""
+    from engine.descend import descend
+    from tui.runner import _floats
+
+    problem = make_problem(Settings(points=1000, steps=20, device="cuda"))
+    snapshots = list(descend(problem))
+    assert _floats([s.values[0] for s in snapshots]) == [s.loss for s in snapshots]

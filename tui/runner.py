@@ -84,6 +84,7 @@ class Runner:
         self.path_every = path_every
         """Keep θ every this many steps for the frames' `path` (0: none; only a two-parameter model draws one)."""
         self.exhausted = False
+        self._on_cpu: bool | None = None  # known from the first snapshot
         self._lock = threading.Lock()  # a cancelled worker may still be mid-step when the next one starts
         self._ui_ready = threading.Event()
         self._ui_ready.set()
@@ -127,14 +128,17 @@ class Runner:
                     # a generator that raised is finished: show the steps it did take, then let the worker report it
                     self.exhausted = True
                     if latest is not None:
-                        post(Frame(self.run_id, serial, latest, steps, losses, rate, final=True))
+                        post(Frame(self.run_id, serial, latest, steps, _floats(losses), rate, final=True))
                     raise
                 if snapshot is None:
                     self.exhausted = stop = True
                     break
                 latest = snapshot
                 steps.append(snapshot.step)
-                losses.append(snapshot.values[0].item())
+                if self._on_cpu is None:
+                    self._on_cpu = snapshot.values.device.type == "cpu"
+                # On a GPU the loss stays there until the frame is posted: one read per frame, not per step.
+                losses.append(snapshot.values[0].item() if self._on_cpu else snapshot.values[0])
                 if self.path_every and snapshot.step % self.path_every == 0:
                     path.append(snapshot.vector.copy())
                 taken += 1
@@ -155,10 +159,11 @@ class Runner:
                 window_t, window_steps = now, 0
             if latest is not None and (stop or self._ui_ready.is_set()):
                 self._ui_ready.clear()
-                post(Frame(self.run_id, serial, latest, steps, losses, rate, final=stop, analysis=self._analyse(latest), path=path))
+                analysis = self._analyse(latest)
+                post(Frame(self.run_id, serial, latest, steps, _floats(losses), rate, final=stop, analysis=analysis, path=path))
                 steps, losses, path = [], [], []
             elif stop:
-                post(Frame(self.run_id, serial, latest, steps, losses, rate, final=True, path=path))
+                post(Frame(self.run_id, serial, latest, steps, _floats(losses), rate, final=True, path=path))
             if stop:
                 return
             if not pace.turbo and now < next_frame:
@@ -173,3 +178,12 @@ class Runner:
             return self.analysis.at(snapshot)
         except (RuntimeError, ValueError):
             return None  # an estimate that fails (odd model, out of memory) must not stop the run
+
+
+def _floats(losses: list) -> list[float]:
+    """A frame's losses as numbers: already floats on a CPU; device tensors read in one transfer on a GPU."""
+    if losses and not isinstance(losses[0], float):
+        import torch
+
+        return torch.stack(losses).tolist()
+    return losses
