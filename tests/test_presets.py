@@ -85,3 +85,13 @@ def test_descent_presets_lists_each_name_with_its_description(capsys):
 def test_a_preset_on_the_command_line_sets_the_run(capsys):
     assert main(["run", "--preset", "diverge", "--json"]) == 1  # exit 1: diverged
     assert '"diverged": true' in capsys.readouterr().out
+
+
+def test_the_race_preset_races_on_the_command_line():
+    import json
+
+    from tests.helpers import run_cli
+
+    result = run_cli("run", "--preset", "race", "--json", "--steps", "20")
+    assert result.returncode == 0, result.stderr
+    assert [run["optimizer"] for run in json.loads(result.stdout)["runs"]] == ["manual", "momentum", "adam"]

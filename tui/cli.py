@@ -65,6 +65,13 @@ def _main(argv: list[str] | None) -> int:
         print("\n".join(preset_lines()))
         return 0
     settings = effective_settings(args)
+    if args.race is None and getattr(args, "preset", None):
+        from engine.presets import PRESETS
+
+        # `--preset race` is a race: its optimizers, unless --race names others.
+        race = PRESETS[args.preset].race
+        if race:
+            args.race = ",".join(race) if args.command == "run" else tuple(race)
     if args.command == "run" and args.race is not None:
         from tui.race_run import run_race
 
