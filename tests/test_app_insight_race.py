@@ -44,3 +44,21 @@ def test_a_bad_race_is_one_line_and_exit_2(capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--race" in err and "'nonsense' is not an optimizer" in err
+
+
+async def test_the_race_preset_opens_the_race_and_escape_comes_back():
+    from tui.preset_commands import apply_preset_to
+    from tui.screens.main_screen import MainScreen
+    from tui.screens.race_screen import RaceScreen
+
+    app = make_app(Settings(steps=50, device="cpu"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        main = app.screen
+        await wait_for_state(pilot, "ready")
+        apply_preset_to(main, "race")
+        await wait_until(pilot, lambda: isinstance(app.screen, RaceScreen), what="the race screen")
+        race = app.screen
+        await wait_until(pilot, lambda: race.state == "ready", what="the race ready")
+        assert list(race.query_one(RaceLossPlot).histories) == ["manual", "momentum", "adam"]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), what="back to the main screen")

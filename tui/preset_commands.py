@@ -25,13 +25,13 @@ def apply_preset_to(screen, name: str) -> None:
     target = preset_settings(name, screen.settings)
     changes = preset_changes_from(screen.settings, target)
     race = PRESETS[name].race
-    if race and "race" not in SETTING_NAMES:
-        # The app shows one run at a time: the race itself is `descent run --race`.
-        screen.notify(
-            f"the app shows one run ({target.optimizer}) on the race's data; "
-            f"`descent run --race {','.join(race)}` races them",
-            title=f"Preset: {name}",
-        )
+    if race:
+        # A race is its own screen, over this one: Escape comes back to the single run as it was.
+        from tui.screens.race_screen import RaceScreen
+
+        screen.app.push_screen(RaceScreen(target, tuple(race), screen.pace.fps))
+        screen.notify(PRESETS[name].description, title=f"Preset: {name}")
+        return
     if changes:
         screen.apply(changes)
     else:

@@ -55,6 +55,7 @@ class RaceScreen(Screen):
         Binding("t", "turbo", "Turbo", tooltip="turbo on/off", id="turbo"),
         Binding("question_mark,f1", "help", "Help", tooltip="this help", id="help"),
         Binding("q", "app.quit", "Quit", tooltip="quit descent", id="quit"),
+        Binding("escape", "back", "Back", tooltip="back to the single run (when the race came from a preset)", show=False),
     ]
 
     def __init__(self, settings: Settings, names: tuple[str, ...], fps: int) -> None:
@@ -115,6 +116,11 @@ class RaceScreen(Screen):
     def action_turbo(self) -> None:
         self.pace.toggle_turbo()
         self.show_status()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:  # opened over the main screen by the race preset
+            self.workers.cancel_group(self, "race")
+            self.app.pop_screen()
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.BINDINGS))
