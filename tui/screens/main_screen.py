@@ -17,6 +17,7 @@ from tui.preparing import DataReady, PrepareFailed, ProblemReady, prepare
 from tui.runner import Frame, Pace, Runner
 from tui.screens.help_screen import HelpScreen
 from tui.screens.insight_actions import INSIGHT_BINDINGS, InsightActions
+from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
 from tui.widgets.analysis_panel import AnalysisPanel
 from tui.widgets.autograd_panel import AutogradPanel
 from tui.widgets.fit_plot import FitPlot
@@ -29,7 +30,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 18
 """Below this the plots have no room for their axes: the screen says what it needs instead."""
 
 
-class MainScreen(InsightActions, WorkflowActions, Screen):
+class MainScreen(InsightActions, WorkflowActions, PaceActions, Screen):
     """One run at a time: `state` is loading, ready, running, paused, done, diverged or error."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -38,13 +39,10 @@ class MainScreen(InsightActions, WorkflowActions, Screen):
         Binding("n", "step", "Step", tooltip="take one step (pauses a running descent)", id="step"),
         Binding("r", "reset", "Reset", tooltip="a new random start of the parameters, same data", id="reset"),
         Binding("g", "new_data", "Data", tooltip="new points: the next seed", id="new-data"),
-        Binding("plus", "faster", "Faster", tooltip="twice as many steps per frame", id="faster"),
-        Binding("minus", "slower", "Slower", tooltip="half as many steps per frame", id="slower"),
-        Binding("t", "turbo", "Turbo", tooltip="turbo on/off: as fast as the engine goes, drawn at the frame rate", id="turbo"),
+        *PACE_BINDINGS,
         Binding("p", "toggle_panel", "Panel", tooltip="hide or show the parameter panel", id="panel"),
         *WORKFLOW_BINDINGS,
-        Binding("question_mark,f1", "help", "Help", tooltip="this help", id="help"),
-        Binding("q", "app.quit", "Quit", tooltip="quit descent", id="quit"),
+        *HELP_QUIT_BINDINGS,
         *INSIGHT_BINDINGS,  # after help and quit: a narrow footer cuts its end, and those two must stay
     ]
 
@@ -121,18 +119,6 @@ class MainScreen(InsightActions, WorkflowActions, Screen):
 
     def action_new_data(self) -> None:
         self.prepare_run(self.settings.with_changes(seed=self.settings.seed + 1), None, run=self.state == "running")
-
-    def action_faster(self) -> None:
-        self.pace.faster()
-        self.show_status()
-
-    def action_slower(self) -> None:
-        self.pace.slower()
-        self.show_status()
-
-    def action_turbo(self) -> None:
-        self.pace.toggle_turbo()
-        self.show_status()
 
     def action_toggle_panel(self) -> None:
         panel = self.panel

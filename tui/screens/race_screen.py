@@ -19,6 +19,7 @@ from engine.settings import Settings
 from tui.race_runner import RaceFrame, Racer, RaceRunner
 from tui.runner import Pace
 from tui.screens.help_screen import HelpScreen
+from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot, rich_colour_of
 
 
@@ -44,17 +45,14 @@ def prepare_race(settings: Settings, names: tuple[str, ...], run_id: int, post) 
     post(RaceReady(run_id, racers, problem.dataset, least_squares(problem)))
 
 
-class RaceScreen(Screen):
+class RaceScreen(PaceActions, Screen):
     """`state` is loading, ready, running, paused, done or error."""
 
     BINDINGS = [
         Binding("space", "run_pause", "Run", tooltip="run the race, or pause it", id="run-pause"),
         Binding("r", "restart", "Restart", tooltip="the race again from step 0", id="restart"),
-        Binding("plus", "faster", "Faster", tooltip="twice as many steps per frame", id="faster"),
-        Binding("minus", "slower", "Slower", tooltip="half as many steps per frame", id="slower"),
-        Binding("t", "turbo", "Turbo", tooltip="turbo on/off", id="turbo"),
-        Binding("question_mark,f1", "help", "Help", tooltip="this help", id="help"),
-        Binding("q", "app.quit", "Quit", tooltip="quit descent", id="quit"),
+        *PACE_BINDINGS,
+        *HELP_QUIT_BINDINGS,
         Binding("escape", "back", "Back", tooltip="back to the single run (when the race came from a preset)", show=False),
     ]
 
@@ -104,18 +102,6 @@ class RaceScreen(Screen):
     def action_restart(self) -> None:
         self.run_when_ready = self.state == "running"
         self.prepare()
-
-    def action_faster(self) -> None:
-        self.pace.faster()
-        self.show_status()
-
-    def action_slower(self) -> None:
-        self.pace.slower()
-        self.show_status()
-
-    def action_turbo(self) -> None:
-        self.pace.toggle_turbo()
-        self.show_status()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:  # opened over the main screen by the race preset
