@@ -42,6 +42,8 @@ class PathScreen(ModalScreen[Path | None]):
     }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    # Declarative focus: a query in on_mount raised when the dialog opened while the app was quitting.
+    AUTO_FOCUS = "#path-input"
 
     def __init__(self, title: str, default: str, accept: Callable[[Path], str | None]) -> None:
         super().__init__()
@@ -55,9 +57,6 @@ class PathScreen(ModalScreen[Path | None]):
             yield Input(self.default, id="path-input", select_on_focus=False)
             yield Static("", id="path-error")
             yield Static("Enter: write   Escape: cancel", id="path-keys")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     def on_input_changed(self) -> None:
         self.show_error(None)
