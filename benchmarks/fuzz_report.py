@@ -152,9 +152,9 @@ def field_case(field, text):
 
 def cli_case(folder: Path):
     from engine.settings import Settings
-    from tui.cli import build_parser
-    from tui.headless import run_headless
-    from tui.layered import effective_settings
+    from tui.cli.main import build_parser
+    from tui.cli.run import run_headless
+    from tui.cli.settings_sources import effective_settings
 
     def case(flag, text):
         err = io.StringIO()

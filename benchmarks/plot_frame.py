@@ -21,9 +21,9 @@ from textual_plotext.plot import Plot
 
 from engine.data import synthesize
 from engine.settings import Settings
-from tui.downsample import braille_bits
 from tui.widgets.fit_plot import CURVE_SAMPLES, LEGEND
-from tui.widgets.plot_canvas import Picture, line_layer, points_layer
+from tui.widgets.plotting.canvas import Picture, line_layer, points_layer
+from tui.widgets.plotting.downsample import braille_bits
 
 TARGET_MS = 15.0
 

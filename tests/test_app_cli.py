@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.cli import main
+from tui.cli.main import main
 
 
 @pytest.mark.parametrize(

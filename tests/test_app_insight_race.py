@@ -7,7 +7,7 @@ import pytest
 from engine.settings import Settings
 from tests.app_helpers import wait_for_state, wait_until
 from tui.app import make_app
-from tui.cli import main
+from tui.cli.main import main
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot
 
 RACERS = ("manual", "momentum", "adam")

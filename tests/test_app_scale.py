@@ -10,12 +10,12 @@ import numpy as np
 import engine.memory
 from engine.settings import Settings
 from tests.app_helpers import wait_for_state, wait_until
-from tui import cli
 from tui.app import DescentApp, make_app
-from tui.downsample import dot_index
+from tui.cli import main as cli
 from tui.widgets.fit_plot import FitPlot
-from tui.widgets.layered_plot import LITE_THEME
 from tui.widgets.loss_plot import LossPlot
+from tui.widgets.plotting.downsample import dot_index
+from tui.widgets.plotting.layered_plot import LITE_THEME
 
 
 def point_is_drawn(plot: FitPlot, x: float, y: float) -> bool:

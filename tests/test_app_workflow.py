@@ -226,7 +226,7 @@ def screen_colours(svg: str) -> set[tuple[int, int, int]]:
 
 def test_the_theme_option_reaches_the_app(monkeypatch):
     from tui import app as app_module
-    from tui.cli import main
+    from tui.cli.main import main
 
     themes = []
     monkeypatch.setattr(app_module.DescentApp, "run", lambda self: themes.append(self.theme))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from engine.config import ConfigError, config_text, layered_settings, parse_config
 from engine.settings import Settings
-from tui.cli import main
+from tui.cli.main import main
 
 TIMINGS = ("seconds", "steps_per_second")
 

@@ -7,7 +7,7 @@ from textual_plotext.plot import Plot
 
 from engine.data import synthesize
 from engine.settings import Settings
-from tui.downsample import axis_limits, braille_cells, canvas_dots, reduce_points
+from tui.widgets.plotting.downsample import axis_limits, braille_cells, canvas_dots, reduce_points
 
 
 def lit_dots(x, y, width, height, x_limits, y_limits) -> set:

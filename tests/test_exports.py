@@ -16,11 +16,11 @@ from engine.config import layered_settings, read_config
 from engine.descend import descend
 from engine.problem import make_problem
 from engine.settings import Settings
-from tui import atomic
-from tui.atomic import ExportError, atomic_writer, write_atomic
-from tui.cli import main
-from tui.exports import export_folder, export_script
-from tui.script_export import MAX_EMBEDDED_POINTS
+from tui.cli.main import main
+from tui.exports import atomic
+from tui.exports.atomic import ExportError, atomic_writer, write_atomic
+from tui.exports.folder import export_folder, export_script
+from tui.exports.script import MAX_EMBEDDED_POINTS
 
 
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -187,8 +187,8 @@ def test_the_cli_exits_2_naming_a_file_it_cant_write(capsys, tmp_path):
 
 def test_a_cancelled_folder_export_stops_and_leaves_no_history(tmp_path):
     from engine.settings import Settings
-    from tui.atomic import ExportError
-    from tui.exports import export_folder
+    from tui.exports.atomic import ExportError
+    from tui.exports.folder import export_folder
 
     calls = []
 
@@ -208,7 +208,7 @@ def test_a_folder_export_of_the_steps_so_far_is_the_runs_prefix(tmp_path):
     from engine.problem import make_problem
     from engine.settings import Settings
     from tests.helpers import last_snapshot
-    from tui.exports import export_folder
+    from tui.exports.folder import export_folder
 
     settings = Settings(steps=10**9)
     export_folder(tmp_path / "out", settings, history_steps=40)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from engine.csv_data import read_csv
 from engine.errors import DataError, SettingError
 from engine.settings import Settings, validate
-from tui.cli import build_parser
-from tui.options import settings_from
+from tui.cli.main import build_parser
+from tui.cli.options import settings_from
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

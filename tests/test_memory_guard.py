@@ -58,7 +58,7 @@ def test_without_a_device_the_app_can_check_before_torch_loads():
 
 def test_cli_refuses_with_one_line_and_exit_2(monkeypatch, capsys):
     monkeypatch.setattr(memory, "available_host_bytes", lambda: 10**8)
-    from tui.headless import run_headless
+    from tui.cli.run import run_headless
 
     with pytest.raises(SystemExit) as exited:
         run_headless(Settings(points=50_000_000, device="cpu"))

@@ -14,7 +14,7 @@ from engine.optimum import least_squares
 from engine.problem import make_problem
 from engine.settings import Settings
 from tests.helpers_models import run
-from tui.cli import main
+from tui.cli.main import main
 
 QUADRATIC = Settings(dataset="quadratic", points=40, device="cpu")
 
@@ -136,7 +136,7 @@ def test_json_lists_named_params_for_poly_and_a_count_for_mlp(capsys):
 def test_plot_draws_the_models_curve(capsys):
     settings = Settings(dataset="quadratic", model="poly:2", standardize=True, optimizer="lbfgs", lr=1.0, steps=5, device="cpu")
     problem, _, last = run(settings)
-    from tui.ascii_plot import final_plot
+    from tui.cli.ascii_plot import final_plot
 
     text = final_plot(problem, last)
     assert "fit after 5 steps" in text

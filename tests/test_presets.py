@@ -13,7 +13,7 @@ from engine.optimum import least_squares
 from engine.presets import PRESETS, apply_preset, preset_changes, tutorial_lr_limit
 from engine.problem import make_problem
 from engine.settings import SETTING_NAMES, Settings
-from tui.cli import main
+from tui.cli.main import main
 
 
 def final(settings: Settings):

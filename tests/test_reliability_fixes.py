@@ -7,9 +7,9 @@ import pytest
 from engine.config import ConfigError, read_config
 from engine.errors import SettingError
 from engine.settings import Settings, validate
-from tui.atomic import ExportError, write_atomic
-from tui.cli import build_parser
-from tui.layered import effective_settings
+from tui.cli.main import build_parser
+from tui.cli.settings_sources import effective_settings
+from tui.exports.atomic import ExportError, write_atomic
 
 TOO_LONG = "n" * 300  # past NAME_MAX (255): stat() itself fails with ENAMETOOLONG
 

@@ -16,7 +16,7 @@ import pytest
 from engine.descend import descend
 from engine.problem import make_problem
 from engine.settings import Settings
-from tui.exports import export_script
+from tui.exports.folder import export_script
 
 CASES = {  # 100 points (the default): a batch of 16 leaves a smaller last batch in every epoch
     "mlp8-adam-sine": {"model": "mlp:8", "standardize": True, "optimizer": "adam", "dataset": "sine", "lr": 0.01, "steps": 300},

@@ -11,8 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tui.cli import build_parser
-from tui.serve import app_command
+from tui.cli.main import build_parser
+from tui.cli.serve import app_command
 
 ROOT = Path(__file__).resolve().parent.parent
 

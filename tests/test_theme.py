@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.theme import BUILTIN_THEMES
 
-from tui.cli import build_parser, main
-from tui.theme import checked_theme
+from tui.cli.main import build_parser, main
+from tui.cli.theme import checked_theme
 
 
 def test_every_builtin_theme_is_accepted():

@@ -10,9 +10,9 @@ from textual.screen import Screen
 
 from engine.settings import Settings
 from tui.preset_commands import preset_commands
-from tui.runner import DEFAULT_FPS
 from tui.screens.main_screen import MainScreen
 from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
+from tui.workers.runner import DEFAULT_FPS
 
 
 class DescentApp(App):
@@ -32,7 +32,7 @@ class DescentApp(App):
         self.dataset = dataset
         self.race = race
         self.lite = lite
-        """Low bandwidth: the plots take plotext's colourless theme (tui.widgets.layered_plot); the caller picks the fps."""
+        """Low bandwidth: the plots take plotext's colourless theme (tui.widgets.plotting.layered_plot); the caller picks the fps."""
         self._signals: list[int] = []
 
     def on_mount(self) -> None:

@@ -12,11 +12,9 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.settings import Settings
-from tui.app_exports import WORKFLOW_BINDINGS, WorkflowActions
-from tui.preparing import DataReady, PrepareFailed, ProblemReady, prepare
-from tui.runner import Frame, Pace, Runner
+from tui.screens.analysis_actions import INSIGHT_BINDINGS, InsightActions
+from tui.screens.export_actions import WORKFLOW_BINDINGS, WorkflowActions
 from tui.screens.help_screen import HelpScreen
-from tui.screens.insight_actions import INSIGHT_BINDINGS, InsightActions
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
 from tui.widgets.analysis_panel import AnalysisPanel
 from tui.widgets.autograd_panel import AutogradPanel
@@ -25,6 +23,8 @@ from tui.widgets.landscape_view import LandscapeView
 from tui.widgets.loss_plot import LossPlot
 from tui.widgets.parameter_panel import FIELDS, ParameterPanel
 from tui.widgets.status_line import StatusLine
+from tui.workers.preparing import DataReady, PrepareFailed, ProblemReady, prepare
+from tui.workers.runner import Frame, Pace, Runner
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 """Below this the plots have no room for their axes: the screen says what it needs instead."""

@@ -16,11 +16,11 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.settings import Settings
-from tui.race_runner import RaceFrame, Racer, RaceRunner
-from tui.runner import Pace
 from tui.screens.help_screen import HelpScreen
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot, rich_colour_of
+from tui.workers.race_runner import RaceFrame, Racer, RaceRunner
+from tui.workers.runner import Pace
 
 
 class RaceReady(Message):

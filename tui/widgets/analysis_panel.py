@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.insight import analysis_text
+from tui.widgets.analysis_text import analysis_text
 
 COMPACT_BELOW = 60
 """Narrower than this (80 columns with the parameter panel), the numbers go on two short lines, without the formulas."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from rich.style import Style
 
-from tui.downsample import braille_bits
-from tui.widgets.layered_plot import LayeredPlot
-from tui.widgets.plot_canvas import Canvas, Picture, line_layer, points_layer
+from tui.widgets.plotting.canvas import Canvas, Picture, line_layer, points_layer
+from tui.widgets.plotting.downsample import braille_bits
+from tui.widgets.plotting.layered_plot import LayeredPlot
 
 CURVE_SAMPLES = 48
 POINT_COLOR, FIT_COLOR, OPTIMUM_COLOR = "cyan", "orange", "gray"

@@ -9,8 +9,8 @@ from rich.color import Color
 from rich.style import Style
 
 from engine.history import History
-from tui.widgets.layered_plot import LayeredPlot
-from tui.widgets.plot_canvas import Picture, line_layer
+from tui.widgets.plotting.canvas import Picture, line_layer
+from tui.widgets.plotting.layered_plot import LayeredPlot
 
 HISTORY_ROWS = 2048
 """(step, loss) rows kept however long the run: first, last, extremes and an even spread (engine.history)."""

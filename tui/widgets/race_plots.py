@@ -6,9 +6,9 @@ import numpy as np
 from textual_plotext import PlotextPlot
 
 from engine.history import History
-from tui.downsample import axis_limits, canvas_dots, reduce_points
 from tui.widgets.fit_plot import CURVE_SAMPLES
 from tui.widgets.loss_plot import HISTORY_ROWS, log10_rows
+from tui.widgets.plotting.downsample import axis_limits, canvas_dots, reduce_points
 
 COLOURS = ("orange", "magenta", "green", "blue", "red", "yellow", "white", "cyan")
 """plotext's names; the status line's (rich's) names for the same colours are in RICH_COLOURS."""

@@ -9,11 +9,11 @@ from contextlib import contextmanager
 
 from engine.errors import DataError, SettingError
 from engine.settings import Settings, option_name
-from tui.atomic import ExportError
-from tui.exports import export_script
-from tui.history_export import history_recorder
-from tui.options import fail
-from tui.report import run_report, summary_lines
+from tui.cli.options import fail
+from tui.cli.report import run_report, summary_lines
+from tui.exports.atomic import ExportError
+from tui.exports.folder import export_script
+from tui.exports.history import history_recorder
 
 EXIT_DONE, EXIT_DIVERGED = 0, 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a ctrl+c
@@ -43,7 +43,7 @@ def run_headless(
     else:
         print("\n".join(summary_lines(report, settings, analysis=analysis, notes=notes)))
     if plot:
-        from tui.ascii_plot import final_plot
+        from tui.cli.ascii_plot import final_plot
 
         print(final_plot(problem, last))
     if report.get("interrupted"):

@@ -13,7 +13,7 @@ from engine.config import ConfigError, layered_settings, read_config
 from engine.errors import SettingError
 from engine.presets import PRESETS
 from engine.settings import Settings, option_name
-from tui.options import fail
+from tui.cli.options import fail
 
 
 def add_layer_options(parser: argparse.ArgumentParser) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.layered import add_layer_options, effective_settings
-from tui.options import DEFAULT_FPS, LITE_FPS, MAX_FPS, OneLineParser, add_setting_options, fail
+from tui.cli.options import DEFAULT_FPS, LITE_FPS, MAX_FPS, OneLineParser, add_setting_options, fail
+from tui.cli.settings_sources import add_layer_options, effective_settings
 
 DESCRIPTION = "Watch gradient descent fit a line to noisy points, with PyTorch's autograd."
 
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "presets":
-        from tui.layered import preset_lines
+        from tui.cli.settings_sources import preset_lines
 
         print("\n".join(preset_lines()))
         return 0
@@ -73,7 +73,7 @@ def _main(argv: list[str] | None) -> int:
         if race:
             args.race = ",".join(race) if args.command == "run" else tuple(race)
     if args.command == "run" and args.race is not None:
-        from tui.race_run import run_race
+        from tui.cli.race import run_race
 
         return run_race(settings, args.race, as_json=args.json, plot=args.plot)
     if args.command == "run":
@@ -82,15 +82,15 @@ def _main(argv: list[str] | None) -> int:
 
             sys.stdout.write(config_text(settings))
             return 0
-        from tui.headless import run_headless
+        from tui.cli.run import run_headless
 
         return run_headless(settings, as_json=args.json, plot=args.plot, history=args.export_history, script=args.export_script)
-    from tui.theme import checked_theme
+    from tui.cli.theme import checked_theme
 
     args.theme = checked_theme(args.theme)
     args.fps = args.fps or (LITE_FPS if args.lite else DEFAULT_FPS)
     if args.command == "serve":
-        from tui.serve import serve
+        from tui.cli.serve import serve
 
         return serve(args)
     from tui.app import make_app

@@ -1,6 +1,6 @@
 """What the CLI and the app's `e` key export: the settings, the reproducing script and the history.
 
-Every file is written atomically (tui.atomic): an export that fails leaves no half file behind.
+Every file is written atomically (tui.exports.atomic): an export that fails leaves no half file behind.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from engine.config import config_text
 from engine.settings import Settings
-from tui.atomic import ExportError, write_atomic
-from tui.script_export import ScriptUnsupported, script_text
+from tui.exports.atomic import ExportError, write_atomic
+from tui.exports.script import ScriptUnsupported, script_text
 
 SETTINGS_FILE, SCRIPT_FILE, HISTORY_FILE = "settings.toml", "descent_run.py", "history.csv"
 
@@ -48,7 +48,7 @@ def export_folder(
     """
     from engine.descend import descend
     from engine.problem import make_problem
-    from tui.history_export import history_recorder
+    from tui.exports.history import history_recorder
 
     folder = Path(folder)
     try:

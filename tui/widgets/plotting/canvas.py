@@ -3,7 +3,7 @@
 plotext rebuilds a whole figure (axes, ticks, every point) for any change and costs ~2 µs a point or
 cell. During a run only the fitted line moves: the axes, the points and the least-squares line are drawn
 once into a `Picture`, and each frame the line is rasterised here, in numpy, as braille dots over it.
-The mapping from values to dots is plotext's own (`tui.downsample.dot_index`), so the layers line up.
+The mapping from values to dots is plotext's own (`tui.widgets.plotting.downsample.dot_index`), so the layers line up.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 
-from tui.downsample import lit_bits
+from tui.widgets.plotting.downsample import lit_bits
 
 _CONSOLE = Console(width=1000, color_system="truecolor", force_terminal=True, legacy_windows=False)
 Cell = tuple[str, Style]
@@ -173,5 +173,5 @@ def line_layer(
 
 
 def points_layer(bits: np.ndarray) -> np.ndarray:
-    """`tui.downsample.braille_bits` (bottom row first) as a layer (top row first)."""
+    """`tui.widgets.plotting.downsample.braille_bits` (bottom row first) as a layer (top row first)."""
     return bits[::-1]

@@ -35,7 +35,7 @@ class ProblemReady(Message):
         self.generator = generator
         self.first = first
         self.analysis = analysis
-        """(LiveAnalysis, the Analysis at the start), or None: see tui.insight.analyse_start."""
+        """(LiveAnalysis, the Analysis at the start), or None: see analyse_start."""
 
 
 class PrepareFailed(Message):
@@ -82,8 +82,6 @@ def prepare(
         generator = descend(problem)
         first = next(generator)
         first.host  # read it here, not on the UI thread  # noqa: B018
-        from tui.insight import analyse_start
-
         post(ProblemReady(run_id, problem, optimum, generator, first, analyse_start(problem, first)))
     except SettingError as error:
         post(PrepareFailed(run_id, error.setting, error.message))
@@ -92,3 +90,21 @@ def prepare(
     except (MemoryError, RuntimeError, ValueError, OSError) as error:
         # torch reports an allocation it can't make as a RuntimeError; say so in words, not a traceback
         post(PrepareFailed(run_id, None, f"the run can't be built: {type(error).__name__}: {error}"))
+
+
+ANALYSIS_EVERY = 10
+"""Frames between two estimates of λmax for a model not linear in θ (~0.5 s at 20 fps; an estimate is ~20 Hessian-vector products)."""
+
+
+def analyse_start(problem, first):
+    """(LiveAnalysis, the analysis at the start), or None when it can't be had. Runs in the prepare thread.
+
+    Before the run starts nothing else touches the model, so estimating here is safe for any model.
+    """
+    from engine.analysis import LiveAnalysis
+
+    live = LiveAnalysis(problem, every=ANALYSIS_EVERY)
+    try:
+        return live, live.at(first)
+    except (RuntimeError, ValueError):
+        return None  # an estimate that fails must not stop the run from being made

@@ -1,7 +1,7 @@
 """What the main screen writes to disk: ctrl+s the settings, `e` an export folder, `s` an SVG screenshot.
 
 A mixin of MainScreen, so the keys live on the screen that owns them while the behaviour lives here.
-Every write is atomic (tui.atomic): a failed save leaves the file that was there before.
+Every write is atomic (tui.exports.atomic): a failed save leaves the file that was there before.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from textual.binding import Binding
 
-from tui.atomic import ExportError, write_atomic
-from tui.exports import export_folder, export_settings
+from tui.exports.atomic import ExportError, write_atomic
+from tui.exports.folder import export_folder, export_settings
 from tui.screens.path_screen import PathScreen
 
 DEFAULT_SETTINGS_FILE = "./descent.toml"

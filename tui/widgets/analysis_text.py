@@ -9,23 +9,6 @@ import math
 
 from rich.text import Text
 
-ANALYSIS_EVERY = 10
-"""Frames between two estimates of λmax for a model not linear in θ (~0.5 s at 20 fps; an estimate is ~20 Hessian-vector products)."""
-
-
-def analyse_start(problem, first):
-    """(LiveAnalysis, the analysis at the start), or None when it can't be had. Runs in the prepare thread.
-
-    Before the run starts nothing else touches the model, so estimating here is safe for any model.
-    """
-    from engine.analysis import LiveAnalysis
-
-    live = LiveAnalysis(problem, every=ANALYSIS_EVERY)
-    try:
-        return live, live.at(first)
-    except (RuntimeError, ValueError):
-        return None  # an estimate that fails must not stop the run from being made
-
 
 def _g(value: float | None) -> str:
     if value is None:

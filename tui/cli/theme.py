@@ -7,7 +7,7 @@ headless progress bar) does the same.
 
 from __future__ import annotations
 
-from tui.options import fail
+from tui.cli.options import fail
 
 
 def theme_names() -> tuple[str, ...]:

@@ -10,7 +10,7 @@ import numpy as np
 from textual.binding import Binding
 from textual.widgets import Input
 
-from tui.insight import divergence_note
+from tui.widgets.analysis_text import divergence_note
 
 INSIGHT_BINDINGS = [
     Binding(

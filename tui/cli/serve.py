@@ -43,7 +43,7 @@ def serve(args: argparse.Namespace) -> int:
     """Serve the app on args.host:args.port until interrupted."""
     from textual_serve.server import Server
 
-    from tui.options import fail
+    from tui.cli.options import fail
 
     try:
         Server(app_command(args), host=args.host, port=args.port, title="descent").serve()

@@ -8,7 +8,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
-from tui.widgets.plot_canvas import Picture
+from tui.widgets.plotting.canvas import Picture
 
 LITE_THEME = "clear"
 """plotext's theme without colours: `--lite` draws the plots in the terminal's own colours."""

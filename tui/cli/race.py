@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from engine.settings import Settings
-from tui.headless import EXIT_DIVERGED, EXIT_DONE, checked, run_to_end
-from tui.report import summary_lines
+from tui.cli.report import summary_lines
+from tui.cli.run import EXIT_DIVERGED, EXIT_DONE, checked, run_to_end
 
 
 def run_race(settings: Settings, race: str, as_json: bool = False, plot: bool = False) -> int:
@@ -27,7 +27,7 @@ def run_race(settings: Settings, race: str, as_json: bool = False, plot: bool = 
         runs.append({"optimizer": name, **report})
         block = [f"── {name} ──", *summary_lines(report, problem.settings, analysis=analysis, notes=notes)]
         if plot:
-            from tui.ascii_plot import final_plot
+            from tui.cli.ascii_plot import final_plot
 
             block.append(final_plot(problem, last))
         blocks.append("\n".join(block))

@@ -16,7 +16,7 @@ import numpy as np
 from engine.data import Dataset, load_dataset
 from engine.problem import split_holdout
 from engine.settings import Settings, parse_model, validate
-from tui.script_descent import descent_block
+from tui.exports.script_loop import descent_block
 
 MAX_EMBEDDED_POINTS = 20_000
 SMALL_N = 4096  # engine.model.SMALL_N, not imported: that module loads torch

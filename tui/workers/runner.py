@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 from textual.message import Message
 
-from tui.options import DEFAULT_FPS
+from tui.cli.options import DEFAULT_FPS
 
 DEFAULT_RATE = 150.0
 """Steps per second at the default pace: the tutorial's 1000 steps in under 7 s, slow enough to watch."""

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from engine.snapshot import Snapshot
-from tui.atomic import atomic_writer
+from tui.exports.atomic import atomic_writer
 
 
 def history_columns(names: tuple[str, ...], has_test_loss: bool) -> list[str]:
