@@ -59,6 +59,6 @@ async def test_the_race_preset_opens_the_race_and_escape_comes_back():
         await wait_until(pilot, lambda: isinstance(app.screen, RaceScreen), what="the race screen")
         race = app.screen
         await wait_until(pilot, lambda: race.state == "ready", what="the race ready")
-        assert list(race.query_one(RaceLossPlot).histories) == ["manual", "momentum", "adam"]
+        assert list(race.query_one(RaceLossPlot).histories) == ["manual@0.0001", "momentum@0.0001", "adam@0.05"]
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), what="back to the main screen")

@@ -15,34 +15,36 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from engine.racers import Racer, parse_racer
 from engine.settings import Settings
 from tui.screens.help_screen import HelpScreen
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot, rich_colour_of
-from tui.workers.race_runner import RaceFrame, Racer, RaceRunner
+from tui.workers.race_runner import RaceFrame, RaceRunner
+from tui.workers.race_runner import Racer as RacerRun
 from tui.workers.runner import Pace
 
 
 class RaceReady(Message):
-    def __init__(self, run_id: int, racers: list[Racer], dataset, optimum) -> None:
+    def __init__(self, run_id: int, racers: list[RacerRun], dataset, optimum) -> None:
         super().__init__()
         self.run_id, self.racers, self.dataset, self.optimum = run_id, racers, dataset, optimum
 
 
-def prepare_race(settings: Settings, names: tuple[str, ...], run_id: int, post) -> None:
+def prepare_race(settings: Settings, racers: tuple[Racer, ...], run_id: int, post) -> None:
     """Every racer's problem on one dataset from one start, and its first snapshot. Runs in a thread."""
     from engine.descend import descend
     from engine.optimum import least_squares
     from engine.race import race_problems
 
-    racers = []
-    for name, problem in race_problems(settings, names):
+    runners = []
+    for label, problem in race_problems(settings, racers):
         generator = descend(problem)
         first = next(generator)
         first.host  # read here, not on the UI thread  # noqa: B018
-        racers.append(Racer(name, problem, generator, first))
-    problem = racers[0].problem
-    post(RaceReady(run_id, racers, problem.dataset, least_squares(problem)))
+        runners.append(RacerRun(label, problem, generator, first))
+    problem = runners[0].problem
+    post(RaceReady(run_id, runners, problem.dataset, least_squares(problem)))
 
 
 class RaceScreen(PaceActions, Screen):
@@ -56,9 +58,11 @@ class RaceScreen(PaceActions, Screen):
         Binding("escape", "back", "Back", tooltip="back to the single run (when the race came from a preset)", show=False),
     ]
 
-    def __init__(self, settings: Settings, names: tuple[str, ...], fps: int) -> None:
+    def __init__(self, settings: Settings, racers: tuple[Racer | str, ...], fps: int) -> None:
         super().__init__()
-        self.settings, self.names, self.pace = settings, names, Pace(fps)
+        self.racers = tuple(parse_racer(racer) if isinstance(racer, str) else racer for racer in racers)
+        self.names = tuple(racer.label for racer in self.racers)
+        self.settings, self.pace = settings, Pace(fps)
         self.state, self.note, self.run_id = "loading", "", 0
         self.runner: RaceRunner | None = None
         self.run_when_ready = False
@@ -82,8 +86,9 @@ class RaceScreen(PaceActions, Screen):
         self.run_id += 1
         self.state, self.runner = "loading", None
         self.loss.reset()
-        run_id, settings, names = self.run_id, self.settings, self.names
-        self.run_worker(lambda: prepare_race(settings, names, run_id, self.post_message), thread=True, group="prepare", exit_on_error=False)
+        run_id, settings, racers = self.run_id, self.settings, self.racers
+        post = self.post_message
+        self.run_worker(lambda: prepare_race(settings, racers, run_id, post), thread=True, group="prepare", exit_on_error=False)
         self.show_status()
 
     def action_run_pause(self) -> None:
