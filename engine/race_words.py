@@ -81,6 +81,39 @@ def verdict(results: Sequence[RaceResult], context: RaceContext) -> list[str]:
     return [_win(winner, context), *(_trails(result, winner, context) for result in ranked[1:])]
 
 
+def brief(results: Sequence[RaceResult], context: RaceContext) -> list[tuple[RaceResult, str]]:
+    """Best first, each racer with a few words (a status line's worth): the verdict, shortened."""
+    ranked = ranking(results)
+    if not ranked:
+        return []
+    winner = ranked[0]
+    out = []
+    for result in ranked:
+        if result.diverged_at is not None:
+            limit = f": lr > 2/λmax = {context.lr_max:.3g}" if result.optimizer in PLAIN and context.lr_max is not None else ""
+            out.append((result, f"diverged at step {result.diverged_at:,}{limit}"))
+        elif result.loss is None:
+            out.append((result, "loss not a number"))
+        elif result is winner:
+            gap = excess(result, context)
+            scale = max(abs(context.optimum_loss), 1e-12) if gap is not None else 1.0
+            at = "" if gap is None else " (at the minimum)" if gap <= 1e-6 * scale else f" ({_g(gap)} above the minimum)"
+            out.append((result, f"wins{at}"))
+        else:
+            out.append((result, f"+{_g(result.loss - winner.loss)}{_brief_reason(result, context)}"))
+    return out
+
+
+def _brief_reason(result: RaceResult, context: RaceContext) -> str:
+    if _adaptive_reason(result, context):
+        far = _farthest(result.start, context)
+        return f": steps ~lr, {far[0]} had {_g(far[1])} to go"
+    if _valley_reason(result, context):
+        return f": {_flat_left(result, context):.0%} of its valley error left"
+    far = _farthest(result.params, context)
+    return "" if far is None else f": {far[0]} {_g(far[1])} off"
+
+
 def _win(winner: RaceResult, context: RaceContext) -> str:
     text = f"{winner.label} wins with loss {winner.loss:.6g}"
     gap = excess(winner, context)
@@ -136,15 +169,10 @@ def _valley_reason(result: RaceResult, context: RaceContext) -> str | None:
     """On a quadratic, the error along the flattest direction shrinks by a known factor each step."""
     if context.lambda_min is None or context.lambda_min <= 0:
         return None
-    a = result.lr * context.lambda_min
-    if result.optimizer in PLAIN:
-        keep = abs(1.0 - a)
-        how = "plain steps"
-    elif result.optimizer == "momentum":
-        keep = heavy_ball_rate(a, context.momentum)
-        how = f"steps with momentum {context.momentum:g}"
-    else:
+    keep = _flat_keep(result, context)
+    if keep is None:
         return None
+    how = "plain steps" if result.optimizer in PLAIN else f"steps with momentum {context.momentum:g}"
     left = keep**result.steps
     if left <= LEFT_WORTH_SAYING or keep >= 1:
         return None
@@ -153,6 +181,22 @@ def _valley_reason(result: RaceResult, context: RaceContext) -> str | None:
         f"in the valley's flat direction ({kappa}) {how} at lr {result.lr:g} keep {keep:.5f} of the error a step, "
         f"so {left:.0%} of it is left after {result.steps:,} steps"
     )
+
+
+def _flat_keep(result: RaceResult, context: RaceContext) -> float | None:
+    """How much of the error along the flattest direction one step keeps; None where no closed form applies."""
+    if context.lambda_min is None or context.lambda_min <= 0:
+        return None
+    a = result.lr * context.lambda_min
+    if result.optimizer in PLAIN:
+        return abs(1.0 - a)
+    if result.optimizer == "momentum":
+        return heavy_ball_rate(a, context.momentum)
+    return None
+
+
+def _flat_left(result: RaceResult, context: RaceContext) -> float:
+    return _flat_keep(result, context) ** result.steps
 
 
 def heavy_ball_rate(a: float, beta: float) -> float:

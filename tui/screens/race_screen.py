@@ -6,7 +6,6 @@ panel (every racer shares the settings given on the command line), only the plot
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,32 +18,38 @@ from engine.racers import Racer, parse_racer
 from engine.settings import Settings
 from tui.screens.help_screen import HelpScreen
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
-from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot, rich_colour_of
+from tui.screens.race_insight import RACE_INSIGHT_BINDINGS, RaceInsight
+from tui.screens.race_status import race_status
+from tui.widgets.race_landscape import RaceLandscapeView
+from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot
 from tui.workers.race_runner import RaceFrame, RaceRunner
 from tui.workers.race_runner import Racer as RacerRun
 from tui.workers.runner import Pace
 
 
 class RaceReady(Message):
-    def __init__(self, run_id: int, racers: list[RacerRun], dataset, optimum) -> None:
+    def __init__(self, run_id: int, racers: list[RacerRun], dataset, optimum, analysis=None) -> None:
         super().__init__()
         self.run_id, self.racers, self.dataset, self.optimum = run_id, racers, dataset, optimum
+        self.analysis = analysis
 
 
 def prepare_race(settings: Settings, racers: tuple[Racer, ...], run_id: int, post) -> None:
     """Every racer's problem on one dataset from one start, and its first snapshot. Runs in a thread."""
+    from engine.analysis import analyse
     from engine.descend import descend
     from engine.optimum import least_squares
     from engine.race import race_problems
 
-    runners = []
+    runners, analysis = [], None
     for label, problem in race_problems(settings, racers):
+        analysis = analysis or analyse(problem)  # every racer descends the same loss from the same start: one curvature
         generator = descend(problem)
         first = next(generator)
         first.host  # read here, not on the UI thread  # noqa: B018
         runners.append(RacerRun(label, problem, generator, first))
     problem = runners[0].problem
-    post(RaceReady(run_id, runners, problem.dataset, least_squares(problem)))
+    post(RaceReady(run_id, runners, problem.dataset, least_squares(problem), analysis))
 
 
 class RaceScreen(PaceActions, Screen):
@@ -55,6 +60,7 @@ class RaceScreen(PaceActions, Screen):
         Binding("r", "restart", "Restart", tooltip="the race again from step 0", id="restart"),
         *PACE_BINDINGS,
         *HELP_QUIT_BINDINGS,
+        *RACE_INSIGHT_BINDINGS,  # after help and quit: a narrow footer cuts its end, and those two must stay
         Binding("escape", "back", "Back", tooltip="back to the single run (when the race came from a preset)", show=False),
     ]
 
@@ -70,7 +76,9 @@ class RaceScreen(PaceActions, Screen):
     def compose(self):
         with Vertical(id="race-plots"):
             yield RaceFitPlot(list(self.names), id="race-fit")
+            yield RaceLandscapeView(list(self.names), id="race-landscape")
             yield RaceLossPlot(list(self.names), self.settings.steps, id="race-loss")
+        yield Static("", id="race-analysis")
         yield Static("", id="race-status")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -78,6 +86,7 @@ class RaceScreen(PaceActions, Screen):
         self.fit = self.query_one(RaceFitPlot)
         self.loss = self.query_one(RaceLossPlot)
         self.status = self.query_one("#race-status", Static)
+        self.insight = RaceInsight(self, self.query_one("#race-analysis", Static), self.query_one(RaceLandscapeView), self.fit)
         self.fit.focus()
         self.prepare()
 
@@ -86,6 +95,7 @@ class RaceScreen(PaceActions, Screen):
         self.run_id += 1
         self.state, self.runner = "loading", None
         self.loss.reset()
+        self.insight.reset()
         run_id, settings, racers = self.run_id, self.settings, self.racers
         post = self.post_message
         self.run_worker(lambda: prepare_race(settings, racers, run_id, post), thread=True, group="prepare", exit_on_error=False)
@@ -116,6 +126,15 @@ class RaceScreen(PaceActions, Screen):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.BINDINGS))
 
+    def action_toggle_analysis(self) -> None:
+        self.insight.toggle_analysis()
+
+    def action_toggle_landscape(self) -> None:
+        self.insight.toggle_landscape(getattr(self, "snapshots", {}))
+
+    def action_screenshot(self) -> None:
+        self.insight.screenshot()
+
     def focus_plot(self) -> None:
         self.fit.focus()
 
@@ -136,7 +155,8 @@ class RaceScreen(PaceActions, Screen):
     def _ready(self, message: RaceReady) -> None:
         if message.run_id != self.run_id:
             return
-        self.runner = RaceRunner(message.racers, message.run_id)
+        path_every = self.insight.ready(message.racers, message.optimum, message.analysis)
+        self.runner = RaceRunner(message.racers, message.run_id, path_every=path_every)
         fit = self.fit
         fit.show_data(message.dataset.x, message.dataset.y)
         model = message.racers[0].problem.model
@@ -153,9 +173,13 @@ class RaceScreen(PaceActions, Screen):
     def _frame(self, frame: RaceFrame) -> None:
         if frame.run_id != self.run_id or self.runner is None:
             return
-        if self.runner.finished:
-            self.state = "done"
+        self.insight.frame(frame)
         self._draw(frame.snapshots, frame.steps, frame.losses)
+        # the frame's own snapshots, not the runner's live state: a frame posted before the end may arrive after it
+        if self.state != "done" and all(snapshot.finished for snapshot in frame.snapshots.values()):
+            self.state = "done"
+            self.insight.finish(frame.snapshots, self.names)
+            self.show_status()
         self.runner.frame_drawn()
 
     def _draw(self, snapshots: dict, steps: dict, losses: dict) -> None:
@@ -163,26 +187,12 @@ class RaceScreen(PaceActions, Screen):
         model = self.runner.racers[0].problem.model
         self.fit.show_fits({name: model.curve(s.vector, self.fit.curve_x) for name, s in snapshots.items()})
         self.loss.add(steps, losses)
+        self.insight.draw(snapshots)
         self.show_status()
 
     def show_status(self) -> None:
-        text = Text()
-        text.append(self.state, style="bold")
-        if self.note:
-            text.append(": " + self.note)
-        text.append(f"  race of {len(self.names)}  {self.pace.describe()}", style="dim")
-        for index, name in enumerate(self.names):
-            snapshot = getattr(self, "snapshots", {}).get(name)
-            text.append("\n")
-            text.append(f"━ {name}", style=f"bold {rich_colour_of(index)}")
-            if snapshot is None:
-                continue
-            if snapshot.status == "diverged":
-                text.append(f"  diverged at step {snapshot.diverged_at:,}", style="red")
-            else:
-                text.append(f"  step {snapshot.step:,}  loss {snapshot.loss:.4g}")
-                text.append("  " + "  ".join(f"{k} {v:.4g}" for k, v in snapshot.params.items()), style="dim")
-        self.status.update(text)
+        ranked = self.insight.ranked if self.state == "done" else None
+        self.status.update(race_status(self.state, self.note, self.pace.describe(), self.names, getattr(self, "snapshots", {}), ranked))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group in ("race", "prepare"):

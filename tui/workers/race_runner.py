@@ -27,22 +27,27 @@ class Racer:
 class RaceFrame(Message):
     """The newest snapshot of every racer, and each racer's (step, loss) points since the last frame."""
 
-    def __init__(self, run_id: int, snapshots: dict, steps: dict, losses: dict, final: bool) -> None:
+    def __init__(self, run_id: int, snapshots: dict, steps: dict, losses: dict, final: bool, paths: dict | None = None) -> None:
         super().__init__()
         self.run_id = run_id
         self.snapshots = snapshots
         self.steps = steps
         self.losses = losses
         self.final = final
+        self.paths = paths or {}
+        """Each racer's θ every `path_every` steps since the last frame (the landscape's paths); empty when off."""
         """The worker stopped after this frame (every racer finished, or it was cancelled)."""
 
 
 class RaceRunner:
     """The racers, pulled by one worker at a time (pausing and resuming keep pulling the same generators)."""
 
-    def __init__(self, racers: list[Racer], run_id: int) -> None:
+    def __init__(self, racers: list[Racer], run_id: int, path_every: int = 0) -> None:
         self.racers = racers
         self.run_id = run_id
+        self.path_every = path_every
+        """Keep each racer's θ every this many steps for the landscape; 0: none (models with more than two parameters)."""
+        self._paths: dict[str, list] = {r.name: [] for r in racers}
         self._lock = threading.Lock()
         self._ui_ready = threading.Event()
         self._ui_ready.set()
@@ -85,7 +90,8 @@ class RaceRunner:
             if stop or self._ui_ready.is_set():
                 self._ui_ready.clear()
                 snapshots = {r.name: r.latest for r in self.racers}
-                post(RaceFrame(self.run_id, snapshots, steps, losses, final=stop))
+                paths, self._paths = self._paths, {r.name: [] for r in self.racers}
+                post(RaceFrame(self.run_id, snapshots, steps, losses, final=stop, paths=paths))
                 steps = {r.name: [] for r in self.racers}
                 losses = {r.name: [] for r in self.racers}
             if stop:
@@ -105,4 +111,6 @@ class RaceRunner:
             racer.latest = snapshot
             steps[racer.name].append(snapshot.step)
             losses[racer.name].append(snapshot.values[0].item())
+            if self.path_every and (snapshot.step % self.path_every == 0 or snapshot.finished):
+                self._paths[racer.name].append(snapshot.vector[:2].copy())
             racer.finished = snapshot.finished
