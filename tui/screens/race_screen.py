@@ -124,7 +124,9 @@ class RaceScreen(PaceActions, Screen):
             self.app.pop_screen()
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        from tui.screens.race_help import RACE_PARTS
+
+        self.app.push_screen(HelpScreen(self.BINDINGS, RACE_PARTS))
 
     def action_toggle_analysis(self) -> None:
         self.insight.toggle_analysis()

@@ -54,18 +54,25 @@ class RaceLandscapeView(LandscapeView):
 
 
 def _shared_in_turn(cells: dict[int, tuple[np.ndarray, np.ndarray]]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Each racer's path cells, a cell two racers share going to one of them in turn (by the cell's place).
+    """Each racer's path cells, a cell several racers share going to the one with the fewest cells shown so far.
 
-    Paths overlap where racers take the same road (manual and momentum along the valley's floor): drawn one
-    over the other, the first would vanish; shared in turn, the stretch alternates their markers.
+    Paths overlap where racers take the same road (manual's short path lies on momentum's longer one): drawn
+    one over the other, the first would vanish; shared this way, a racer with a short path keeps it in sight.
     """
     owners: dict[tuple[int, int], list[int]] = {}
     for index, (rows, columns) in cells.items():
         for cell in set(zip(rows.tolist(), columns.tolist(), strict=True)):
             owners.setdefault(cell, []).append(index)
     kept: dict[int, tuple[list[int], list[int]]] = {index: ([], []) for index in cells}
-    for (row, column), racers in owners.items():
-        owner = racers[(row + column) % len(racers)]
+    shared = []
+    for cell, racers in owners.items():
+        if len(racers) == 1:
+            kept[racers[0]][0].append(cell[0])
+            kept[racers[0]][1].append(cell[1])
+        else:
+            shared.append(cell)
+    for row, column in sorted(shared, key=lambda cell: (cell[1], cell[0])):  # in a fixed order: the same picture every frame
+        owner = min(owners[(row, column)], key=lambda index: (len(kept[index][0]), index))
         kept[owner][0].append(row)
         kept[owner][1].append(column)
     return {index: (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)) for index, (rows, columns) in kept.items()}
