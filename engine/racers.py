@@ -30,6 +30,11 @@ class Racer:
         """How the race names it: `adam`, or `adam@0.05` when it has its own lr (so one optimizer can race twice)."""
         return self.optimizer if self.lr is None else f"{self.optimizer}@{self.lr:g}"
 
+    @property
+    def spec(self) -> str:
+        """The entry as `--race` and TOML take it, exactly: `adam@0.05` (repr: the lr reads back to the same float)."""
+        return self.optimizer if self.lr is None else f"{self.optimizer}@{self.lr!r}"
+
     def lr_in(self, run_lr: float) -> float:
         """The learning rate it descends at in a run whose `lr` is `run_lr`."""
         return run_lr if self.lr is None else self.lr

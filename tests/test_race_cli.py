@@ -130,3 +130,18 @@ def test_settings_are_shared_except_each_racers_optimizer_and_lr():
     settings = Settings(device="cpu", steps=7, momentum=0.5, seed=3)
     for _, problem in race_problems(settings, parse_race("momentum@0.001,adam")):
         assert (problem.settings.steps, problem.settings.momentum, problem.settings.seed) == (7, 0.5, 3)
+
+
+def test_print_config_keeps_the_race_and_reads_back_to_the_same_racers(capsys, tmp_path):
+    from engine.racers import parse_race
+
+    code, text, err = cli(capsys, "run", "--print-config", "--race", "manual,adam@0.0123456789", "--steps", "30")
+    assert code == 0, err
+    assert parse_config(text).race == parse_race("manual,adam@0.0123456789")
+    config = tmp_path / "race.toml"
+    config.write_text(text)
+    code, out, err = cli(capsys, "run", "--config", str(config), "--device", "cpu", "--json")
+    assert code == 0, err
+    assert [(run["label"], run["lr"], run["steps"]) for run in json.loads(out)["runs"]] == [
+        ("manual", 1e-4, 30), ("adam@0.0123457", 0.0123456789, 30)
+    ]  # fmt: skip

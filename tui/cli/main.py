@@ -68,16 +68,19 @@ def _main(argv: list[str] | None) -> int:
         return 0
     settings = effective_settings(args)
     args.race = effective_race(args)
+    if args.command == "run" and args.print_config:
+        from engine.config import config_text, toml_value
+
+        text = config_text(settings)
+        if args.race is not None:  # the racers too: the file then races as this command would
+            text += f"race = {toml_value([racer.spec for racer in args.race])}  # the racers: OPT or OPT@LR (its own lr)\n"
+        sys.stdout.write(text)
+        return 0
     if args.command == "run" and args.race is not None:
         from tui.cli.race import run_race
 
         return run_race(settings, args.race, as_json=args.json, plot=args.plot)
     if args.command == "run":
-        if args.print_config:
-            from engine.config import config_text
-
-            sys.stdout.write(config_text(settings))
-            return 0
         from tui.cli.run import run_headless
 
         return run_headless(settings, as_json=args.json, plot=args.plot, history=args.export_history, script=args.export_script)
