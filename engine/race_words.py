@@ -136,6 +136,11 @@ def _trails(result: RaceResult, winner: RaceResult, context: RaceContext) -> str
 def _too_large(result: RaceResult, context: RaceContext) -> str:
     if result.optimizer in PLAIN and context.lr_max is not None:
         return f"lr {result.lr:g} is above 2/λmax = {context.lr_max:.3g}, where plain steps overshoot and grow"
+    if result.optimizer == "momentum" and context.lr_max is not None:
+        # heavy ball on a quadratic is stable for lr·λmax < 2(1 + β): momentum buys a (1 + β) larger lr, no more
+        limit = context.lr_max * (1.0 + context.momentum)
+        if result.lr > limit:
+            return f"lr {result.lr:g} is above 2(1+β)/λmax = {limit:.3g}, where even momentum {context.momentum:g} swings wider each step"
     return f"lr {result.lr:g} is too large for {result.optimizer} here"
 
 

@@ -73,3 +73,16 @@ def test_without_a_closed_form_the_words_fall_back_to_the_farthest_parameter():
     context = RaceContext(optimum_loss=1.0, optimum_params={"c0": 0.0, "c1": 2.0})
     words = verdict([result("nesterov", 1.5, params={"c0": 0.1, "c1": 1.0}), result("lbfgs", 1.0)], context)
     assert words[1] == "nesterov trails by 0.5: its c1 ends 1 from the optimum's 2."
+
+
+def test_momentum_diverges_past_its_own_limit_2_1_plus_beta_over_lambda_max():
+    lambda_max, beta = 6702.0, 0.9
+    context = RaceContext(lr_max=2 / lambda_max, momentum=beta)
+    words = verdict([result("adam", 500.0, lr=1e-3), result("momentum", None, lr=6e-4, diverged_at=15)], context)
+    assert words[1] == (
+        f"momentum diverged at step 15: lr 0.0006 is above 2(1+β)/λmax = {2 * (1 + beta) / lambda_max:.3g}, "
+        "where even momentum 0.9 swings wider each step."
+    )
+    # the limit is where the heavy-ball recurrence's larger root reaches 1 in size
+    a = 2 * (1 + beta)
+    assert heavy_ball_rate(a * 0.999, beta) < 1 < heavy_ball_rate(a * 1.001, beta)
