@@ -117,3 +117,22 @@ async def test_y_s_help_and_the_palette_work_in_the_race(tmp_path, monkeypatch):
         help_text = app.screen.query_one(Markdown).source
         assert "every racer's path over the loss landscape" in help_text and "the race's verdict" in help_text
         assert "## The race" in help_text and "Parameters" not in help_text  # the race's parts, not the single run's
+
+
+async def test_a_preset_from_the_palette_in_the_race_races_anew_or_opens_its_single_run():
+    from tui.preset_commands import apply_preset_from_race
+    from tui.screens.main_screen import MainScreen
+    from tui.screens.race_screen import RaceScreen
+
+    app = make_app(Settings(steps=50, device="cpu"), race=("manual", "adam"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_state(pilot, "ready")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Preset: race" in titles and "Preset: sine" in titles
+        apply_preset_from_race(app.screen, "race")
+        await wait_until(pilot, lambda: isinstance(app.screen, RaceScreen) and app.screen.names == LABELS, what="the preset's race")
+        await wait_for_state(pilot, "ready")
+        apply_preset_from_race(app.screen, "standardized")
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), what="the single run")
+        await wait_for_state(pilot, "ready")
+        assert app.screen.settings.standardize and app.screen.settings.lr == 0.1

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from engine.settings import Settings
-from tui.preset_commands import preset_commands
+from tui.preset_commands import preset_commands, race_preset_commands
 from tui.screens.main_screen import MainScreen
 from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
 from tui.workers.runner import DEFAULT_FPS
@@ -64,6 +64,8 @@ class DescentApp(App):
                 yield SystemCommand(binding.description, binding.tooltip, getattr(screen, f"action_{binding.action}"))
         if isinstance(screen, MainScreen):
             yield from preset_commands(screen)
+        elif isinstance(screen, RaceScreen):
+            yield from race_preset_commands(screen)
 
 
 def make_app(
