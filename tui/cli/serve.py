@@ -35,7 +35,7 @@ def app_command(args: argparse.Namespace) -> str:
     if getattr(args, "theme", None):
         words += ["--theme", args.theme]
     if getattr(args, "race", None):
-        words += ["--race", ",".join(getattr(racer, "label", racer) for racer in args.race)]
+        words += ["--race", ",".join(getattr(racer, "spec", racer) for racer in args.race)]
     return shlex.join(words)
 
 

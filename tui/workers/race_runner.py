@@ -34,9 +34,9 @@ class RaceFrame(Message):
         self.steps = steps
         self.losses = losses
         self.final = final
+        """The worker stopped after this frame (every racer finished, or it was cancelled)."""
         self.paths = paths or {}
         """Each racer's θ every `path_every` steps since the last frame (the landscape's paths); empty when off."""
-        """The worker stopped after this frame (every racer finished, or it was cancelled)."""
 
 
 class RaceRunner:
