@@ -49,8 +49,8 @@ def test_auto_picks_the_gpu():
 def test_the_app_runner_reads_a_gpu_loss_once_per_frame():
     """The runner keeps a frame's losses on the device and reads them in one transfer: the same numbers."""
     from engine.descend import descend
-    from tui.workers.runner import _floats
+    from tui.workers.pace import read_losses
 
     problem = make_problem(Settings(points=1000, steps=20, device="cuda"))
     snapshots = list(descend(problem))
-    assert _floats([s.values[0] for s in snapshots]) == [s.loss for s in snapshots]
+    assert read_losses([[s.values[0] for s in snapshots]]) == [[s.loss for s in snapshots]]

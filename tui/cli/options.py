@@ -9,12 +9,9 @@ from typing import NoReturn
 
 from engine.errors import SettingError
 from engine.settings import Settings, option_name, validate
+from tui.workers.pace import DEFAULT_FPS, LITE_FPS, MAX_FPS  # noqa: F401  (the command's --fps bounds)
 
 USAGE_ERROR = 2
-DEFAULT_FPS, MAX_FPS = 20, 60
-LITE_FPS = 10
-"""`--lite`'s frame rate, for slow links."""
-"""The app's frame rate (`--fps`): the UI is fed at most this many frames a second, whatever the step rate."""
 
 
 class OneLineParser(argparse.ArgumentParser):

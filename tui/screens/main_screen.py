@@ -23,8 +23,9 @@ from tui.widgets.landscape_view import LandscapeView
 from tui.widgets.loss_plot import LossPlot
 from tui.widgets.parameter_panel import FIELDS, ParameterPanel
 from tui.widgets.status_line import StatusLine
+from tui.workers.pace import Pace
 from tui.workers.preparing import DataReady, PrepareFailed, ProblemReady, prepare
-from tui.workers.runner import Frame, Pace, Runner
+from tui.workers.runner import Frame, Runner
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 """Below this the plots have no room for their axes: the screen says what it needs instead."""

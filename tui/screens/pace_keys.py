@@ -16,7 +16,7 @@ HELP_QUIT_BINDINGS = [
 
 
 class PaceActions:
-    """The pace keys, for a screen with a `pace` (tui.workers.runner.Pace) and a `show_status()`."""
+    """The pace keys, for a screen with a `pace` (tui.workers.pace.Pace) and a `show_status()`."""
 
     def action_faster(self) -> None:
         self.pace.faster()

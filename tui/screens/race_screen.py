@@ -19,8 +19,8 @@ from engine.settings import Settings
 from tui.screens.help_screen import HelpScreen
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot, rich_colour_of
+from tui.workers.pace import Pace
 from tui.workers.race_runner import RaceFrame, Racer, RaceRunner
-from tui.workers.runner import Pace
 
 
 class RaceReady(Message):
