@@ -1,0 +1,43 @@
+"""The app's first paint waits for no torch: what it imports to show the points leaves torch unloaded."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FIRST_PAINT = [
+    "tui.app",
+    "tui.screens.main_screen",
+    "tui.widgets.fit_plot",
+    "tui.widgets.loss_plot",
+    "tui.widgets.parameter_panel",
+    "tui.widgets.autograd_panel",
+    "tui.workers.preparing",
+    "tui.workers.runner",
+    "tui.workers.pace",
+    "tui.cli.main",
+    "engine.settings",
+    "engine.data",
+]
+"""The modules loaded before the points are on screen (the data is made with numpy: tests/test_engine_imports.py)."""
+
+
+def loaded_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running `code` (a fresh one: this one has torch already)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
+        capture_output=True, text=True, check=True, cwd=ROOT, env=env,
+    ).stdout
+    return set(out.split())
+
+
+def test_the_first_paint_imports_no_torch():
+    modules = loaded_after("\n".join(f"import {name}" for name in FIRST_PAINT) + "\nimport tui.app as a; a.make_app()")
+    assert set(FIRST_PAINT) <= modules  # the imports did run
+    assert "torch" not in modules
+
