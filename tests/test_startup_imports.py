@@ -29,10 +29,8 @@ FIRST_PAINT = [
 def loaded_after(code: str) -> set[str]:
     """The modules a fresh interpreter holds after running `code` (a fresh one: this one has torch already)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"],
-        capture_output=True, text=True, check=True, cwd=ROOT, env=env,
-    ).stdout
+    command = [sys.executable, "-c", code + "\nimport sys; print('\\n'.join(sys.modules))"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT, env=env, timeout=120).stdout
     return set(out.split())
 
 
@@ -40,4 +38,3 @@ def test_the_first_paint_imports_no_torch():
     modules = loaded_after("\n".join(f"import {name}" for name in FIRST_PAINT) + "\nimport tui.app as a; a.make_app()")
     assert set(FIRST_PAINT) <= modules  # the imports did run
     assert "torch" not in modules
-
