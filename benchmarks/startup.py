@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import shlex
 import statistics
+import subprocess
 import sys
+import time
 
 from benchmarks.terminal import TmuxSession
 
@@ -22,8 +24,15 @@ COLUMNS, ROWS = 100, 30
 
 
 def time_to_screen(command: list[str], shown: str, timeout: float) -> float | None:
-    with TmuxSession(command, COLUMNS, ROWS) as session:
-        return session.wait_for(lambda screen: shown in screen, timeout)
+    for attempt in range(3):
+        try:
+            with TmuxSession(command, COLUMNS, ROWS) as session:
+                return session.wait_for(lambda screen: shown in screen, timeout)
+        except subprocess.CalledProcessError as error:
+            # tmux refuses a new session while its server is exiting (the last session just closed): try again
+            print(f"tmux: {error.stderr.strip() or error}; trying again", file=sys.stderr)
+            time.sleep(0.5 * (attempt + 1))
+    return None
 
 
 def median(times: list[float | None]) -> float | None:

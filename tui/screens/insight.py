@@ -190,6 +190,8 @@ class Insight:
         self.analysis_panel.show(self.analysis, settings.lr, warning, self.remark)
 
     def _warning(self, lr: float, settings) -> str | None:
+        if self.analysis is None:
+            return None  # nothing to warn with yet; and engine.explain loads torch, which the first paint must not wait for
         from engine.explain import warn_lr
 
         return warn_lr(self.analysis, lr, settings.optimizer)
