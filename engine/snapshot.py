@@ -26,6 +26,21 @@ class Layout:
     to_data_units: object
     """θ as fitted → named parameters in the data's units (the model's `data_units`)."""
 
+    @classmethod
+    def of(cls, model, has_test_loss: bool) -> Layout:
+        """The layout of a run of `model`'s snapshots."""
+        return cls(model.names, sum(t.numel() for t in model.tensors), has_test_loss, model.data_units)
+
+
+def pack(loss: torch.Tensor, theta: list[torch.Tensor], gradient: tuple[torch.Tensor, ...], test_loss: torch.Tensor | None) -> torch.Tensor:
+    """A step as one tensor, laid out as `Layout` says: [loss, θ…, ∂L/∂θ…, test loss?], in one copy on the device.
+
+    `theta` and `gradient` hold flat (1-D) tensors; call under no_grad. Every descent loop packs its steps here.
+    """
+    if test_loss is None:
+        return torch.cat((loss.view(1), *theta, *gradient))
+    return torch.cat((loss.view(1), *theta, *gradient, test_loss.view(1)))
+
 
 @dataclass(frozen=True)
 class Snapshot:
