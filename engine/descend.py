@@ -28,7 +28,7 @@ no_grad = torch.no_grad()  # one instance, re-entered every step: building it an
 Objective = Callable[[], torch.Tensor]
 """The loss a step descends, at the model's current θ."""
 GradientAt = Callable[[Objective], tuple[torch.Tensor, tuple[torch.Tensor, ...]]]
-"""objective ↦ (its loss, ∂loss/∂θ as one flat tensor per tensor of θ): forward and backward."""
+"""objective ↦ (its loss, ∂loss/∂θ as one flat tensor per tensor of θ): forward and backward into `.grad`."""
 Update = Callable[[Objective, tuple[torch.Tensor, ...]], None]
 """(objective, ∂loss/∂θ) ↦ None: moves θ."""
 
@@ -44,17 +44,27 @@ def descend(problem: Problem) -> Iterator[Snapshot]:
         objectives, shown = itertools.repeat(_training_loss(problem)), None
     test_loss = _test_loss(problem) if layout.has_test_loss else None
     optimizer = make_optimizer(settings, model.tensors)
-    if isinstance(optimizer, ManualDescent):
-        gradient_at, update = _by_hand(problem, optimizer)
+    # Where the rules must differ: the plain rule takes ∂L/∂θ as autograd hands it over (no `.grad`
+    # to fill and clear, a tenth of a step at 100 points); torch.optim's read and clear `.grad`.
+    by_hand = isinstance(optimizer, ManualDescent)
+    if by_hand:
+        backward, tensors, seed = fast_paths.gradient, tuple(model.tensors), _seed(model.tensors[0])
+        plain_update = optimizer.step
+        if any(t.dim() != 1 for t in tensors):  # no model has such θ today; flat slopes are what pack and the update take
+            backward = _flattened(backward)
     else:
         gradient_at, update = _through_torch_optim(optimizer, model.tensors)
-    watch = DivergenceWatch(problem.device)
+    watch = DivergenceWatch(problem.device).check
     last = settings.steps
     step = 0
     # At 100 points a step is ~30 µs, so each µs of Python shows: the loop is written out flat.
     for objective in objectives:
         # forward and backward
-        loss, gradient = gradient_at(objective)
+        if by_hand:
+            loss = objective()
+            gradient = backward(loss, tensors, seed)
+        else:
+            loss, gradient = gradient_at(objective)
         with no_grad:
             if shown is not None:
                 loss = shown()
@@ -62,7 +72,10 @@ def descend(problem: Problem) -> Iterator[Snapshot]:
         status, diverged_at = watch(step, loss, step == last)
         # update (before yielding, so a consumer that stops pulling finds θ one step on)
         if status == "running":
-            update(objective, gradient)
+            if by_hand:
+                plain_update(gradient)
+            else:
+                update(objective, gradient)
         yield Snapshot(step, values, layout, status, diverged_at)
         if status != "running":
             return
@@ -84,22 +97,14 @@ def _test_loss(problem: Problem) -> Objective:
     return lambda: loss_fn(model(x), y)
 
 
-def _by_hand(problem: Problem, rule: ManualDescent) -> tuple[GradientAt, Update]:
-    """The tutorial's rule: autograd hands ∂L/∂θ over (no `.grad` to fill and clear), then θ ← θ − lr·∂L/∂θ."""
-    tensors = tuple(problem.model.tensors)
-    seed = torch.ones((), dtype=tensors[0].dtype, device=tensors[0].device)  # ∂loss/∂loss
-    gradient = fast_paths.gradient
-    flat = all(t.dim() == 1 for t in tensors)
+def _seed(theta: torch.Tensor) -> torch.Tensor:
+    """∂loss/∂loss, the 1 autograd starts from: a scalar of θ's dtype on θ's device."""
+    return torch.ones((), dtype=theta.dtype, device=theta.device)
 
-    def gradient_at(objective: Objective):
-        loss = objective()
-        slopes = gradient(loss, tensors, seed)
-        return loss, slopes if flat else tuple(s.view(-1) for s in slopes)
 
-    def update(objective: Objective, slopes: tuple[torch.Tensor, ...]) -> None:
-        rule.step(slopes)
-
-    return gradient_at, update
+def _flattened(backward):
+    """`backward` with each slope flattened."""
+    return lambda loss, tensors, seed: tuple(slope.view(-1) for slope in backward(loss, tensors, seed))
 
 
 def _through_torch_optim(optimizer: torch.optim.Optimizer, tensors: list[torch.Tensor]) -> tuple[GradientAt, Update]:
@@ -110,7 +115,7 @@ def _through_torch_optim(optimizer: torch.optim.Optimizer, tensors: list[torch.T
     def gradient_at(objective: Objective):
         loss = objective()
         loss.backward()
-        return loss, tuple(t.grad if flat else t.grad.view(-1) for t in tensors)
+        return loss, tuple([t.grad if flat else t.grad.view(-1) for t in tensors])
 
     def fresh(objective: Objective) -> torch.Tensor:
         # Each of L-BFGS's evaluations starts from clear grads.

@@ -31,25 +31,27 @@ class DivergenceWatch:
     step that diverged is known up to that many steps late and reported as the step it was.
     """
 
-    __slots__ = ("check_every", "limit", "on_cpu", "pending")
-
     def __init__(self, device: torch.device) -> None:
-        self.on_cpu = device.type == "cpu"
-        self.check_every = 1 if self.on_cpu else ACCELERATOR_CHECK_EVERY
+        on_cpu = device.type == "cpu"
+        self.check_every = 1 if on_cpu else ACCELERATOR_CHECK_EVERY
         self.pending: list[torch.Tensor] = []
         """Losses not yet read (on an accelerator)."""
         self.limit: float | None = None
         """The divergence threshold, once the first loss is known."""
+        # Chosen once: the loop calls `check` every step, and at 100 points each branch and call shows.
+        self.check = self._read_each if on_cpu else self._read_in_groups
+        """check(step, loss, final) → (status, diverged_at) after `step`, whose loss is `loss`;
+        `final` when it is the last step asked for. Status is running, done or diverged."""
 
-    def __call__(self, step: int, loss: torch.Tensor, final: bool) -> tuple[str, int | None]:
-        """(status, diverged_at) after `step`, whose loss is `loss`; `final` when it is the last step asked for."""
-        if self.on_cpu:
-            value = loss.item()
-            if self.limit is None:
-                self.limit = divergence_limit(value)
-            if not value <= self.limit:  # also true for nan
-                return "diverged", step
-            return ("done" if final else "running"), None
+    def _read_each(self, step: int, loss: torch.Tensor, final: bool) -> tuple[str, int | None]:
+        value = loss.item()
+        if self.limit is None:
+            self.limit = divergence_limit(value)
+        if not value <= self.limit:  # also true for nan
+            return "diverged", step
+        return ("done" if final else "running"), None
+
+    def _read_in_groups(self, step: int, loss: torch.Tensor, final: bool) -> tuple[str, int | None]:
         pending = self.pending
         pending.append(loss)
         if not final and len(pending) < self.check_every:

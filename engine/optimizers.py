@@ -19,11 +19,18 @@ class ManualDescent:
         # needs no no_grad block (entering one costs ~0.3 µs, 1% of a step at 100 points).
         self.theta = [t.detach().view(-1) for t in tensors]
         self.lr = lr
+        if len(self.theta) == 1:  # every model today: a loop over one tensor costs ~0.5 µs a step at 100 points
+            self.step = self._step_one
 
     def step(self, gradient: tuple[torch.Tensor, ...]) -> None:
         """θ ← θ − lr·∂L/∂θ in place, given ∂L/∂θ as one flat tensor per tensor of θ."""
+        lr = self.lr
         for theta, slope in zip(self.theta, gradient, strict=True):
-            theta.sub_(slope, alpha=self.lr)
+            theta.sub_(slope, alpha=lr)
+
+    def _step_one(self, gradient: tuple[torch.Tensor, ...]) -> None:
+        (theta,), (slope,) = self.theta, gradient
+        theta.sub_(slope, alpha=self.lr)
 
 
 def make_optimizer(settings: Settings, tensors: list[torch.Tensor]):
