@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from engine.data import Dataset
+from engine.dataset import Dataset
 from engine.errors import DataError
 
 # A bound on every read, so a huge or endless file (a FIFO, /dev/zero) can't hang the app.
