@@ -12,6 +12,7 @@ from pathlib import Path
 
 from textual.binding import Binding
 
+from tui.exports import delivery
 from tui.exports.atomic import ExportError, write_atomic
 from tui.exports.folder import export_folder, export_settings
 from tui.screens.path_screen import PathScreen
@@ -50,6 +51,8 @@ class WorkflowActions:
 
     def action_save_settings(self) -> None:
         settings = self.settings
+        if delivery.served():  # in a browser: a download, never a file on the server
+            return delivery.deliver_settings(self, settings)
 
         def save(path: Path) -> str | None:
             try:
@@ -72,6 +75,8 @@ class WorkflowActions:
         settings = self.settings
         # The history of the steps taken so far (what is on screen), not of all the steps set: those may be 10⁹.
         steps_done = self.snapshot.step if self.snapshot is not None else 0
+        if delivery.served():
+            return delivery.deliver_export(self, settings, steps_done)
 
         def chosen(folder: Path | None) -> None:
             if folder is not None:
@@ -97,6 +102,8 @@ class WorkflowActions:
         self.app.call_from_thread(self.notify, f"wrote {names} in {folder}/", title="Exported")
 
     def action_screenshot(self) -> None:
+        if delivery.served():
+            return delivery.deliver_screenshot(self)
         folder = self.last_export if self.last_export is not None and self.last_export.is_dir() else Path(".")
         stem = time.strftime("descent-%Y%m%d-%H%M%S")
         path, n = folder / f"{stem}.svg", 1
