@@ -161,3 +161,48 @@ def test_with_a_data_dir_the_app_starts_in_it(tmp_path):
     words = shlex.split(command)
     assert words[:4] == ["cd", str(folder), "&&", "exec"]
     assert words[5:] == ["-m", "tui.cli", "--lr", "0.001"]
+
+
+def serve_without_listening(monkeypatch, *argv: str):
+    """Run `descent serve ARGV` up to the point it would listen; returns the server it built."""
+    from tui.cli import serve_server
+    from tui.cli.serve import serve
+
+    built = []
+    monkeypatch.setattr(serve_server.FencedServer, "serve", lambda self: built.append(self))
+    assert serve(build_parser().parse_args(["serve", *argv])) == 0
+    return built[0]
+
+
+def test_serving_every_address_says_so_in_one_line(monkeypatch, capsys):
+    server = serve_without_listening(monkeypatch, "--host", "0.0.0.0", "--public-url", "http://192.168.1.20:8000", "--max-sessions", "30")
+    err = capsys.readouterr().err
+    assert err == (
+        "descent: listening on every address of this machine, port 8000: anyone who can reach this machine on that port "
+        "can open the app at http://192.168.1.20:8000 (up to 30 at once)\n"
+    )
+    assert (server.host, server.public_url, server.max_sessions, server.data_dir) == ("0.0.0.0", "http://192.168.1.20:8000", 30, None)
+
+
+def test_serving_loopback_says_nothing_and_takes_its_limit_from_free_memory(monkeypatch, capsys, tmp_path):
+    import engine.memory
+
+    monkeypatch.setattr(engine.memory, "available_host_bytes", lambda: 8 * SESSION_BYTES)
+    server = serve_without_listening(monkeypatch, "--data-dir", str(tmp_path))
+    assert capsys.readouterr().err == ""
+    assert server.max_sessions == 6 and server.public_url == "http://127.0.0.1:8000"
+    assert server.data_dir == str(tmp_path.resolve())
+    assert server.command.startswith(f"cd {shlex.quote(str(tmp_path.resolve()))} && exec ")
+
+
+def test_the_hosts_own_data_file_must_be_inside_the_data_dir(monkeypatch, capsys, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "points.csv").write_text("x,y\n0,1\n1,2\n")
+    (tmp_path / "out.csv").write_text("x,y\n0,1\n1,2\n")
+    server = serve_without_listening(monkeypatch, "--data-dir", str(tmp_path / "in"), "--data", str(tmp_path / "in" / "points.csv"))
+    assert shlex.split(server.command)[-2:] == ["--data", str((tmp_path / "in" / "points.csv").resolve())]
+    with pytest.raises(SystemExit) as exit_:
+        serve_without_listening(monkeypatch, "--data-dir", str(tmp_path / "in"), "--data", str(tmp_path / "out.csv"))
+    assert exit_.value.code == 2
+    outside = str(tmp_path / "out.csv")
+    assert capsys.readouterr().err.endswith(f"--data: under serve the file must be inside --data-dir ({outside!r} is not)\n")
