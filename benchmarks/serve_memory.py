@@ -26,7 +26,7 @@ from tui.cli.serve import SESSION_BYTES
 from tui.cli.serve_guard import MAX_COLUMNS, MAX_ROWS
 
 ROOT = Path(__file__).resolve().parent.parent
-MB = 1024**2
+MB = 1e6
 
 
 def free_port() -> int:

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 from engine.settings import Settings, option_name
 from tui.cli.serve_guard import is_loopback, is_wildcard
 
-SESSION_BYTES = 200 * 1024**2
-"""What one more browser's session costs: its app process's private memory after a run (torch loaded), rounded up.
-benchmarks/serve_memory.py measures it: about 170 MB private, 340 MB RSS, at 80×24 and at the largest terminal
-allowed; the rest of the RSS is torch's and Python's libraries, whose pages every session shares."""
+SESSION_BYTES = 250_000_000
+"""What one more browser's session costs: its app process's private memory after a run (torch loaded), with room
+for a longer run. benchmarks/serve_memory.py measures it: about 180-190 MB private (350-360 MB RSS) at 80×24 and at
+the largest terminal allowed; the rest of the RSS is torch's and Python's libraries, shared by every session."""
 MEMORY_SHARE = 0.75
 """The part of free memory the default --max-sessions spends: the rest is for the server, the system and spikes."""
 UNKNOWN_MEMORY_SESSIONS = 8
