@@ -120,7 +120,7 @@ def served(tmp_path):
     assert "Traceback" not in log, log
 
 
-def test_a_browser_runs_the_app_and_cant_read_outside_the_data_folder(chromium, served):
+def test_a_browser_runs_the_app_downloads_its_settings_and_cant_read_outside_the_data_folder(chromium, served):
     from playwright import sync_api
 
     with sync_api.sync_playwright() as playwright:
@@ -129,7 +129,11 @@ def test_a_browser_runs_the_app_and_cant_read_outside_the_data_folder(chromium, 
         except sync_api.Error as error:
             pytest.skip(f"Chromium at {chromium} would not start: {str(error).splitlines()[0]}")
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 800})
+            context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 800})
+            downloads = []  # the page opens each download in a new tab (both may report it)
+            context.on("page", lambda tab: tab.on("download", lambda download: downloads.append(download)))
+            page = context.new_page()
+            page.on("download", lambda download: downloads.append(download))
             page.add_init_script(CATCH_TERMINAL)
             page.goto(served + "/")
             ready = wait_for(page, lambda text: "ready" in text and step_of(text) == 0, "ready app")
@@ -141,6 +145,14 @@ def test_a_browser_runs_the_app_and_cant_read_outside_the_data_folder(chromium, 
             page.keyboard.press("Space")  # pause: the steps stop growing
             paused = wait_for(page, lambda text: "paused" in text, "pause")
             assert step_of(paused) >= step_of(running) > 0
+
+            # ctrl+s hands the settings to the browser, as a download: nothing is written on the server.
+            page.keyboard.press("Control+s")
+            ends = time.monotonic() + 30
+            while not downloads and time.monotonic() < ends:
+                page.wait_for_timeout(200)
+            assert {(download.url, download.suggested_filename) for download in downloads} == {(downloads[0].url, "descent.toml")}
+            assert "steps = 100000" in Path(downloads[0].path()).read_text()
 
             # Click into the data field, in column 20 of the row that starts with "data" (the accessibility tree's
             # rows lie over the terminal's), then type a path out of the data folder.
