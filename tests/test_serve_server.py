@@ -214,3 +214,16 @@ async def test_an_app_that_will_not_quit_is_killed_when_its_browser_leaves(monke
                 break
             await asyncio.sleep(0.05)
         assert served.server.sessions == 0
+
+
+async def test_refusals_past_the_hold_limit_close_at_once(monkeypatch):
+    import tui.cli.serve_server as serve_server
+
+    monkeypatch.setattr(serve_server, "MAX_HELD_REFUSALS", 1)
+    async with Served() as served, served.connect(origin="http://evil.example") as held:
+        assert "open it there" in await read_until(held, "\n")
+        async with served.connect(origin="http://evil.example") as second:
+            assert "open it there" in await read_until(second, "\n")
+            closing = await second.receive(timeout=10)  # not held: closed straight after its line
+            assert closing.type == aiohttp.WSMsgType.CLOSE
+        assert served.server.held_refusals == 1  # the first is still held

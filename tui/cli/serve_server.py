@@ -24,6 +24,8 @@ APP_EXIT_S = 10.0
 """How long a session's app may take to quit once its browser has gone."""
 REFUSED_HOLD_S = 20.0
 """How long a refused browser keeps its one line on screen before the page says the session ended."""
+MAX_HELD_REFUSALS = 64
+"""Refused sockets held open at once: past this a refusal closes at once, so a flood of them holds nothing."""
 
 
 class OneLineRecords(logging.Filter):
@@ -85,6 +87,7 @@ class FencedServer(Server):
         self.max_sessions = max_sessions
         self.data_dir = data_dir
         self.sessions = 0
+        self.held_refusals = 0
 
     def initialize_logging(self) -> None:
         handler = logging.StreamHandler()
@@ -174,14 +177,18 @@ class FencedServer(Server):
         await websocket.prepare(request)
         await websocket.send_bytes(f"\r\n  {line}\r\n".encode())
         loop = asyncio.get_running_loop()
-        ends = loop.time() + REFUSED_HOLD_S
-        while (left := ends - loop.time()) > 0:  # what the page sends meanwhile (its size, a ping) is dropped
-            try:
-                message = await asyncio.wait_for(websocket.receive(), left)
-            except asyncio.TimeoutError:
-                break
-            if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
-                break
+        ends = loop.time() + (REFUSED_HOLD_S if self.held_refusals < MAX_HELD_REFUSALS else 0)
+        self.held_refusals += 1
+        try:
+            while (left := ends - loop.time()) > 0:  # what the page sends meanwhile (its size, a ping) is dropped
+                try:
+                    message = await asyncio.wait_for(websocket.receive(), left)
+                except asyncio.TimeoutError:
+                    break
+                if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
+                    break
+        finally:
+            self.held_refusals -= 1
         await websocket.close()
         return websocket
 
