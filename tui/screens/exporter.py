@@ -14,6 +14,7 @@ from pathlib import Path
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tui.exports import delivery
 from tui.exports.atomic import ExportError, write_atomic
 from tui.exports.folder import export_folder, export_settings
 from tui.screens.path_screen import PathScreen
@@ -54,7 +55,9 @@ class Exporter:
         self.last_export: Path | None = None
 
     def save_settings(self, settings) -> None:
-        """Ask for a TOML file and save these settings to it."""
+        """Ask for a TOML file and save these settings to it (in a browser: a download, never a file on the server)."""
+        if delivery.served():
+            return delivery.deliver_settings(self.screen, settings)
 
         def save(path: Path) -> str | None:
             try:
@@ -76,6 +79,8 @@ class Exporter:
         if any(worker.group == "export" and not worker.is_finished for worker in screen.workers):
             screen.notify("an export is still being written", title="Export")
             return
+        if delivery.served():
+            return delivery.deliver_export(screen, settings, steps_done)
 
         def chosen(folder: Path | None) -> None:
             if folder is not None:
@@ -102,7 +107,9 @@ class Exporter:
         screen.app.call_from_thread(screen.notify, f"wrote {names} in {folder}/", title="Exported")
 
     def screenshot(self) -> None:
-        """An SVG of the screen, beside the last export when there is one."""
+        """An SVG of the screen, beside the last export when there is one (in a browser: a download)."""
+        if delivery.served():
+            return delivery.deliver_screenshot(self.screen)
         folder = self.last_export if self.last_export is not None and self.last_export.is_dir() else Path(".")
         stem = time.strftime("descent-%Y%m%d-%H%M%S")
         path, n = folder / f"{stem}.svg", 1
