@@ -12,7 +12,7 @@ from engine.settings import Settings
 from tui.preset_commands import preset_commands, race_preset_commands
 from tui.screens.main_screen import MainScreen
 from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
-from tui.workers.runner import DEFAULT_FPS
+from tui.workers.pace import DEFAULT_FPS
 
 
 class DescentApp(App):

@@ -17,14 +17,14 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from engine.racers import Racer, parse_racer
 from engine.settings import Settings
 from tui.screens.help_screen import HelpScreen
-from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
+from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.screens.race_insight import RACE_INSIGHT_BINDINGS, RaceInsight
 from tui.screens.race_status import race_status
 from tui.widgets.race_landscape import RaceLandscapeView
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot
+from tui.workers.pace import Pace
 from tui.workers.race_runner import RaceFrame, RaceRunner
 from tui.workers.race_runner import Racer as RacerRun
-from tui.workers.runner import Pace
 
 
 class RaceReady(Message):
@@ -52,7 +52,7 @@ def prepare_race(settings: Settings, racers: tuple[Racer, ...], run_id: int, pos
     post(RaceReady(run_id, runners, problem.dataset, least_squares(problem), analysis))
 
 
-class RaceScreen(PaceActions, Screen):
+class RaceScreen(Screen):
     """`state` is loading, ready, running, paused, done or error."""
 
     BINDINGS = [
@@ -136,6 +136,18 @@ class RaceScreen(PaceActions, Screen):
 
     def action_screenshot(self) -> None:
         self.insight.screenshot()
+
+    def action_faster(self) -> None:
+        self.pace.faster()
+        self.show_status()
+
+    def action_slower(self) -> None:
+        self.pace.slower()
+        self.show_status()
+
+    def action_turbo(self) -> None:
+        self.pace.toggle_turbo()
+        self.show_status()
 
     def focus_plot(self) -> None:
         self.fit.focus()
