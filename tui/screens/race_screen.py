@@ -9,7 +9,6 @@ from __future__ import annotations
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -23,33 +22,8 @@ from tui.screens.race_status import race_status
 from tui.widgets.race_landscape import RaceLandscapeView
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot
 from tui.workers.pace import Pace
+from tui.workers.race_preparing import RaceReady, prepare_race
 from tui.workers.race_runner import RaceFrame, RaceRunner
-from tui.workers.race_runner import Racer as RacerRun
-
-
-class RaceReady(Message):
-    def __init__(self, run_id: int, racers: list[RacerRun], dataset, optimum, analysis=None) -> None:
-        super().__init__()
-        self.run_id, self.racers, self.dataset, self.optimum = run_id, racers, dataset, optimum
-        self.analysis = analysis
-
-
-def prepare_race(settings: Settings, racers: tuple[Racer, ...], run_id: int, post) -> None:
-    """Every racer's problem on one dataset from one start, and its first snapshot. Runs in a thread."""
-    from engine.analysis import analyse
-    from engine.descend import descend
-    from engine.optimum import least_squares
-    from engine.race import race_problems
-
-    runners, analysis = [], None
-    for label, problem in race_problems(settings, racers):
-        analysis = analysis or analyse(problem)  # every racer descends the same loss from the same start: one curvature
-        generator = descend(problem)
-        first = next(generator)
-        first.host  # read here, not on the UI thread  # noqa: B018
-        runners.append(RacerRun(label, problem, generator, first))
-    problem = runners[0].problem
-    post(RaceReady(run_id, runners, problem.dataset, least_squares(problem), analysis))
 
 
 class RaceScreen(Screen):

@@ -14,7 +14,7 @@ from textual.message import Message
 from tui.workers.pace import FrameLosses, Pace, PacedLoop
 
 
-class Racer:
+class RacerRun:
     """One optimizer's descent in the race: its generator and where it is."""
 
     def __init__(self, name: str, problem, generator, first) -> None:
@@ -43,7 +43,7 @@ class RaceFrame(Message):
 class RaceRunner:
     """The racers, pulled by one worker at a time (pausing and resuming keep pulling the same generators)."""
 
-    def __init__(self, racers: list[Racer], run_id: int, path_every: int = 0) -> None:
+    def __init__(self, racers: list[RacerRun], run_id: int, path_every: int = 0) -> None:
         self.racers = racers
         self.run_id = run_id
         self.path_every = path_every
