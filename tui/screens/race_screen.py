@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.settings import Settings
+from tui.literal import visible
 from tui.screens.help_screen import HelpScreen
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot, rich_colour_of
@@ -164,7 +165,7 @@ class RaceScreen(PaceActions, Screen):
         text = Text()
         text.append(self.state, style="bold")
         if self.note:
-            text.append(": " + self.note)
+            text.append(": " + visible(self.note))
         text.append(f"  race of {len(self.names)}  {self.pace.describe()}", style="dim")
         for index, name in enumerate(self.names):
             snapshot = getattr(self, "snapshots", {}).get(name)
