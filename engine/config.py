@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from engine.errors import SettingError
 from engine.presets import preset_changes
 from engine.settings import SETTING_NAMES, Settings, validate
 
@@ -157,7 +158,10 @@ def config_text(settings: Settings, header: str = "descent settings") -> str:
         if value is None:
             lines.append(f"# {f.name} is unset: {help_text}")
         else:
-            lines.append(f"{f.name} = {toml_value(value, _TYPES[f.name])}  # {help_text}")
+            try:
+                lines.append(f"{f.name} = {toml_value(value, _TYPES[f.name])}  # {help_text}")
+            except UnicodeError as error:
+                raise SettingError(f.name, str(error)) from None
     return "\n".join(lines) + "\n"
 
 
@@ -179,6 +183,15 @@ def toml_value(value, expected: str = "") -> str:
     raise TypeError(f"no TOML form for {type(value).__name__}")
 
 
+class NotUtf8(UnicodeError):
+    """A string TOML can't hold: a file name with bytes that are not UTF-8 (legal on Linux, kept as surrogates)."""
+
+
 def _toml_string(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise NotUtf8(f"'{shown}' is not valid UTF-8, which a TOML settings file can't hold: rename the file") from None
     # A JSON string is a TOML basic string but for DEL, which TOML wants escaped.
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

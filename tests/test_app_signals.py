@@ -70,7 +70,7 @@ def _assert_terminal_restored(term: Terminal, code: int) -> None:
 
 
 @needs_tmux
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])  # SIGINT from outside: `kill -INT`, exit 130
 def test_a_signal_quits_and_restores_the_terminal(signum):
     with Terminal() as term:
         term.wait_for("ready")

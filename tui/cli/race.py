@@ -7,6 +7,8 @@ import json
 from engine.settings import Settings
 from tui.cli.report import summary_lines
 from tui.cli.run import EXIT_DIVERGED, EXIT_DONE, checked, run_to_end
+from tui.cli.stopping import stopped_status
+from tui.literal import visible
 
 
 def run_race(settings: Settings, race: str, as_json: bool = False, plot: bool = False) -> int:
@@ -21,18 +23,22 @@ def run_race(settings: Settings, race: str, as_json: bool = False, plot: bool = 
     runs, blocks = [], []
     for name, problem in checked(race_problems, settings, names):
         outcome = run_to_end(problem)
-        if outcome is None:  # ctrl+c before the first step
-            return 130
+        if outcome is None:  # ctrl+c (or SIGTERM, SIGHUP) before the first step
+            return stopped_status()
         report, analysis, notes, last = outcome
         runs.append({"optimizer": name, **report})
-        block = [f"── {name} ──", *summary_lines(report, problem.settings, analysis=analysis, notes=notes)]
+        block = [f"── {name} ──", *map(visible, summary_lines(report, problem.settings, analysis=analysis, notes=notes))]
         if plot:
             from tui.cli.ascii_plot import final_plot
 
             block.append(final_plot(problem, last))
         blocks.append("\n".join(block))
+        if report.get("interrupted"):
+            break  # a stop ends the race, not just this racer
     if as_json:
         print(json.dumps({"runs": runs}, allow_nan=False))
     else:
         print("\n\n".join(blocks))
+    if runs[-1].get("interrupted"):
+        return stopped_status()
     return EXIT_DIVERGED if all(run["diverged"] for run in runs) else EXIT_DONE
