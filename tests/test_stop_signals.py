@@ -98,3 +98,24 @@ def test_the_sweep_removes_only_its_own_pattern_of_dead_writers(tmp_path):
     link.symlink_to(tmp_path / "h.csv")  # a link of that name is not a partial of ours: kept, and so is its target
     assert sweep_stale(tmp_path / "h.csv") == [mine]
     assert all(path.exists() for path in keep) and link.is_symlink()
+
+
+def test_a_stop_ends_the_race_not_just_its_runner(monkeypatch, capsys):
+    import tui.cli.race as race
+    from tui.cli import stopping
+
+    calls = []
+
+    def interrupted(problem):
+        calls.append(problem)
+        report = {"steps": 3, "interrupted": True, "signal": "SIGTERM", "diverged": False}
+        return report, None, [], None
+
+    monkeypatch.setattr(race, "run_to_end", interrupted)
+    monkeypatch.setattr(race, "summary_lines", lambda *args, **kwargs: ["stopped"])
+    monkeypatch.setattr(stopping, "_received", [signal.SIGTERM])
+    from engine.settings import Settings
+
+    code = race.run_race(Settings(steps=10, device="cpu"), "manual,adam,momentum", as_json=True)
+    assert code == 143 and len(calls) == 1
+    assert [run["optimizer"] for run in json.loads(capsys.readouterr().out)["runs"]] == ["manual"]
