@@ -188,7 +188,7 @@ def plans(folder: Path, n: int, hang_s: float) -> list[tuple]:
         ("holdout × dataset size (2..6 points)", st.tuples(st.integers(2, 6), st.floats(0, 0.99)), holdout_case, n),
         ("exports over files of any mode, through symlinks", st.tuples(st.sampled_from([0o600, 0o640, 0o644, 0o755, 0o444, 0o400]),
                                                                         st.booleans(), st.booleans()), export_case(scratch[3]), n),
-        ("signals to a real run (SIGINT/TERM/HUP after 0-4 s)", st.tuples(st.sampled_from(stops), st.floats(0, 4)),
+        ("signals to a real run (SIGINT/TERM/HUP after 0-8 s)", st.tuples(st.sampled_from(stops), st.floats(0, 8)),
          signal_case(scratch[4], hang_s), 9),
         ("closed stdout (presets, run, --json, --print-config)",
          st.tuples(st.sampled_from([["presets"], ["run", "--steps", "20"], ["run", "--json", "--steps", "20"], ["run", "--print-config"]])),
