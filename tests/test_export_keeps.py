@@ -94,3 +94,15 @@ def test_an_export_over_the_runs_own_file_is_refused_and_the_file_kept(tmp_path,
     assert stop.value.code == 2 and err.count("\n") == 1 and flags[0] in err and "another name" in err
     assert data.read_text() == "x,y\n1,2\n2,3\n3,5\n" and config.read_text() == "steps = 5\n"
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_without_hard_links_a_new_name_is_still_never_written_over(tmp_path, monkeypatch):
+    def no_links(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)  # a FAT or FUSE mount
+    (tmp_path / "shot.svg").write_text("first")
+    assert write_new(tmp_path, "shot", ".svg", "second").name == "shot-2.svg"
+    with pytest.raises(ExportError):
+        write_atomic(tmp_path / "shot.svg", "third", keep_existing=True)
+    assert (tmp_path / "shot.svg").read_text() == "first" and list(tmp_path.glob(".*.partial")) == []

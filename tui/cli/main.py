@@ -95,7 +95,6 @@ def _main(argv: list[str] | None) -> int:
         from tui.cli.run import run_headless
 
         refuse_clobbering(args, settings.data)
-
         return run_headless(settings, as_json=args.json, plot=args.plot, history=args.export_history, script=args.export_script)
     from tui.cli.theme import checked_theme
 

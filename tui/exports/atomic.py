@@ -83,6 +83,21 @@ def _keep_mode(temporary: str, target: Path) -> None:
             pass  # only root gives a file away; a group we are not in is refused too: the mode still holds
 
 
+def _link_new(temporary: str, target: Path) -> None:
+    """Put `temporary` at `target` only if nothing is there: a hard link is atomic and never replaces a file."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise ExportError(f"can't write {str(target)!r}: it exists", errno.EEXIST) from None
+    except OSError:
+        # no hard links here (some FUSE or FAT mounts): look, then rename; a tiny window, not a silent overwrite of an old file
+        if os.path.lexists(target):
+            raise ExportError(f"can't write {str(target)!r}: it exists", errno.EEXIST) from None
+        os.replace(temporary, target)
+        return
+    os.unlink(temporary)
+
+
 @contextmanager
 def atomic_writer(path: str | os.PathLike, binary: bool = False, keep_existing: bool = False) -> Iterator[IO]:
     """A file to write `path` through; it replaces `path` only when the block ends without an error.
@@ -109,11 +124,7 @@ def atomic_writer(path: str | os.PathLike, binary: bool = False, keep_existing: 
             stream.flush()
             os.fsync(stream.fileno())
         if keep_existing:
-            try:
-                os.link(temporary, target)  # atomic and never over a file: a name taken meanwhile is refused
-            except FileExistsError:
-                raise ExportError(f"can't write {str(target)!r}: it exists", errno.EEXIST) from None
-            os.unlink(temporary)
+            _link_new(temporary, target)
         else:
             os.replace(temporary, target)
     except BaseException as error:
