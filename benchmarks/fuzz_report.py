@@ -3,7 +3,8 @@
 A result is a value (Settings, a Dataset, a finished run); a clean error is the one-line error of its kind
 (SettingError, DataError, ConfigError, a field's message, exit 2 with one stderr line); a traceback is any
 other exception; a hang is a case past HANG_S. The strategies are the tests' own (tests/test_fuzz_*.py),
-run here for more cases and without stopping at the first failure.
+run here for more cases and without stopping at the first failure; benchmarks/fuzz_robust.py adds issue 16's kinds
+(markup and control characters, names that are not UTF-8, holdouts, exports over files and links, signals, pipes).
 Usage: PYTHONPATH=. python benchmarks/fuzz_report.py [--cases 500] [--subprocess-sample]
 """
 
@@ -233,10 +234,14 @@ def main() -> None:
              st.tuples(st.sampled_from([flag for flag, takes in run_options() if takes]),
                        st.one_of(st.sampled_from(NASTY), number_text, st.text(max_size=12))), cli_case(folder)),
         ]
+        from benchmarks.fuzz_robust import plans as robust_plans
+
+        sized = [(name, strategy, case, n if "CLI" not in name and "degenerate" not in name else max(n // 5, 50))
+                 for name, strategy, case in plans]
         families = []
-        for name, strategy, case in plans:
+        for name, strategy, case, count in [*sized, *robust_plans(folder, n, HANG_S)]:
             family = Family(name)
-            _run(strategy, family, case, n if "CLI" not in name and "degenerate" not in name else max(n // 5, 50))
+            _run(strategy, family, case, count)
             families.append(family)
     if parser.parse_args().subprocess_sample:
         families.append(subprocess_sample())

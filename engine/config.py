@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -177,7 +178,10 @@ def config_text(settings: Settings, header: str = "descent settings") -> str:
         if value is None:
             lines.append(f"# {f.name} is unset: {help_text}")
         else:
-            lines.append(f"{f.name} = {toml_value(value, _TYPES[f.name])}  # {help_text}")
+            try:
+                lines.append(f"{f.name} = {toml_value(value, _TYPES[f.name])}  # {help_text}")
+            except UnicodeError as error:
+                raise SettingError(f.name, str(error)) from None
     return "\n".join(lines) + "\n"
 
 
@@ -199,6 +203,19 @@ def toml_value(value, expected: str = "") -> str:
     raise TypeError(f"no TOML form for {type(value).__name__}")
 
 
+class NotUtf8(UnicodeError):
+    """A string TOML can't hold: a file name with bytes that are not UTF-8 (legal on Linux, kept as surrogates)."""
+
+
 def _toml_string(text: str) -> str:
-    # A JSON string is a TOML basic string but for DEL, which TOML wants escaped.
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise NotUtf8(f"'{shown}' is not valid UTF-8, which a TOML settings file can't hold: rename the file") from None
+    # A JSON string is a TOML basic string but for DEL, which TOML wants escaped. C1 controls, line
+    # separators and bidi overrides are legal raw but would act on a terminal showing the file: escaped too.
+    return _TERMINAL_ACTIVE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+_TERMINAL_ACTIVE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -9,6 +9,7 @@ import torch
 
 from engine.data import Dataset, load_dataset
 from engine.device import resolve_device
+from engine.errors import SettingError
 from engine.losses import LossFn, make_loss
 from engine.memory import check_fits
 from engine.model import build_model, start_rng
@@ -53,6 +54,16 @@ def split_holdout(count: int, fraction: float, seed: int) -> tuple[np.ndarray, n
     return np.sort(order[held:]), np.sort(order[:held])
 
 
+def check_holdout(count: int, fraction: float) -> None:
+    """A holdout needs 1 point to test and 2 to fit: refuse one that would silently leave a side empty."""
+    if fraction > 0 and count < 3:
+        raise SettingError(
+            "holdout",
+            f"{fraction:g} of {count} points leaves no test point: a holdout needs at least 3 points (2 to fit, 1 held out); "
+            "use 0 for none",
+        )
+
+
 def make_problem(settings: Settings, dataset: Dataset | None = None) -> Problem:
     """The problem the settings describe, on their device; SettingError or DataError when it can't be."""
     settings = validate(settings)
@@ -60,6 +71,7 @@ def make_problem(settings: Settings, dataset: Dataset | None = None) -> Problem:
     if dataset is None:
         check_fits(settings, device)  # before the data exists: refusing must not need the memory it refuses
         dataset = load_dataset(settings)
+    check_holdout(len(dataset), settings.holdout)
     train, test = split_holdout(len(dataset), settings.holdout, settings.seed)
     every = len(train) == len(dataset)  # no holdout: use the arrays as they are, not 80 MB copies per 10M points
 

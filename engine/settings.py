@@ -136,6 +136,8 @@ def validate(settings: Settings) -> Settings:
         raise SettingError("dataset", f"must be one of {', '.join(DATASETS)} (got {_quoted(s.dataset)})")
     if not 0 <= s.holdout < 1:
         raise SettingError("holdout", f"must be at least 0 and less than 1 (got {s.holdout:g})")
+    if s.holdout > 0 and s.data is None and s.points < 3:
+        raise SettingError("holdout", f"{s.holdout:g} of {s.points} points leaves no test point: needs at least 3 points; use 0 for none")
     if not (s.lr > 0 and s.lr <= 1e6):
         raise SettingError("lr", f"must be greater than 0 and at most 1e6 (got {s.lr:g})")
     if not 0 <= s.steps <= MAX_STEPS:

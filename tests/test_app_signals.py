@@ -61,7 +61,14 @@ class Terminal:
 
 
 def _assert_terminal_restored(term: Terminal, code: int) -> None:
-    screen = term.wait_for("exit=")
+    term.wait_for("exit=")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # stty prints a moment after the status line: wait for both of its modes
+        screen = term.screen()
+        after = screen.split("exit=")[1].split()
+        if {"echo", "-echo"} & set(after) and {"icanon", "-icanon"} & set(after):
+            break
+        time.sleep(0.05)
     assert f"exit={code}" in screen, screen
     assert not term.alternate_screen_on(), "the app left the terminal on the alternate screen"
     modes = screen.split(f"exit={code}")[1].split()
@@ -70,7 +77,7 @@ def _assert_terminal_restored(term: Terminal, code: int) -> None:
 
 
 @needs_tmux
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])  # SIGINT from outside: `kill -INT`, exit 130
 def test_a_signal_quits_and_restores_the_terminal(signum):
     with Terminal() as term:
         term.wait_for("ready")

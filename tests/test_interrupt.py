@@ -1,29 +1,21 @@
 """ctrl+c during `descent run` stops at once, reports the step it stopped at, and exits 130."""
 
 import json
-import os
 import signal
 import subprocess
-import sys
+import tempfile
 import time
+from pathlib import Path
 
-from tests.helpers import ROOT
+from tests.stop_helpers import start_run
 
 
 def _interrupted_run(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "run", "--steps", "100000000", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    time.sleep(4)  # torch loads (~1-2 s), then the descent runs
-    process.send_signal(signal.SIGINT)
-    started = time.monotonic()
-    out, err = process.communicate(timeout=30)
+    with tempfile.TemporaryDirectory() as folder:
+        process = start_run(Path(folder), *args)  # once it is descending: a fixed sleep lost the race on a loaded machine
+        process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        out, err = process.communicate(timeout=30)
     assert time.monotonic() - started < 5, "ctrl+c must stop the run at once"
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from engine.settings import Settings
+from tui.literal import visible
 from tui.preset_commands import preset_commands, race_preset_commands
 from tui.screens.main_screen import MainScreen
 from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
@@ -40,6 +41,11 @@ class DescentApp(App):
 
     def on_unmount(self) -> None:
         restore_signals(self._signals)
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
+        # Every toast is literal: messages quote typed values, file names and CSV headers, and a `[/]`
+        # among them read as markup raised MarkupError and killed the app. No toast of ours uses markup.
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
     def action_interrupt(self) -> None:
         self.exit(return_code=EXIT_INTERRUPTED)

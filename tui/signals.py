@@ -2,7 +2,8 @@
 
 Textual puts the terminal in raw mode on the alternate screen. SIGTERM (`kill`) and SIGHUP (the
 window closed) would otherwise end the process on the spot and leave the shell without echo, on a
-blank screen. And ctrl+c, which Textual 8 turns into a hint, quits like in any other command.
+blank screen; an outside SIGINT (`kill -INT`) ended it with status 0. And ctrl+c, which Textual 8
+turns into a hint, quits like in any other command.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import asyncio
 import signal
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a ctrl+c
-QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+"""SIGINT too: ctrl+c in the app is a key (raw mode), so a SIGINT comes from outside (`kill -INT`) and exits 130."""
 
 
 def exit_code(signum: int) -> int:

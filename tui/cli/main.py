@@ -51,12 +51,20 @@ def build_parser() -> OneLineParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        return _main(argv)
-    except KeyboardInterrupt:
-        # ctrl+c while torch loads or the data is made: no traceback, the shell's usual status.
-        sys.stderr.write("descent: interrupted\n")
-        return 130
+    from signal import SIGINT
+
+    from tui.cli.stopping import reader_gone, say, signal_name, stop_on_signals, stop_signal, stopped_status
+
+    with stop_on_signals():
+        try:
+            return _main(argv)
+        except KeyboardInterrupt as error:
+            # ctrl+c, SIGTERM or SIGHUP while torch loads or the data is made: no traceback, the shell's usual status.
+            signum = stop_signal(error)
+            say("descent: interrupted" if signum == SIGINT else f"descent: stopped by {signal_name(signum)}")
+            return stopped_status(error)
+        except BrokenPipeError:
+            return reader_gone()  # `descent run | head -1`: quietly, 141 (tui/cli/stopping.py)
 
 
 def _main(argv: list[str] | None) -> int:
@@ -70,8 +78,9 @@ def _main(argv: list[str] | None) -> int:
     args.race = effective_race(args)
     if args.command == "run" and args.print_config:
         from engine.config import config_text, toml_value
+        from tui.cli.run import checked
 
-        text = config_text(settings)
+        text = checked(config_text, settings)  # a --data name TOML can't hold: exit 2 naming --data
         if args.race is not None:  # the racers too: the file then races as this command would
             text += f"race = {toml_value([racer.spec for racer in args.race])}  # the racers: OPT or OPT@LR (its own lr)\n"
         sys.stdout.write(text)
@@ -81,8 +90,10 @@ def _main(argv: list[str] | None) -> int:
 
         return run_race(settings, args.race, as_json=args.json, plot=args.plot)
     if args.command == "run":
+        from tui.cli.outputs import refuse_clobbering
         from tui.cli.run import run_headless
 
+        refuse_clobbering(args, settings.data)
         return run_headless(settings, as_json=args.json, plot=args.plot, history=args.export_history, script=args.export_script)
     from tui.cli.theme import checked_theme
 

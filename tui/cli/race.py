@@ -9,7 +9,9 @@ import time
 from engine.racers import Racer
 from engine.settings import Settings
 from tui.cli.report import run_report
-from tui.cli.run import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED, checked
+from tui.cli.run import EXIT_DIVERGED, EXIT_DONE, checked
+from tui.cli.stopping import signal_name, stop_signal, stopped_status
+from tui.literal import visible
 
 
 def descend_timed(problem):
@@ -73,22 +75,23 @@ def run_race(settings: Settings, racers: tuple[Racer | str, ...], as_json: bool 
         results.append(result)
         if interrupted:
             report["interrupted"] = True
-            break
+            report["signal"] = signal_name(stop_signal())
+            break  # a stop ends the race, not just this racer
         if plot:
             from tui.cli.ascii_plot import final_plot
 
             plots.append(f"── {label} ──\n{final_plot(problem, last)}")
     if not runs:
         sys.stderr.write("descent: interrupted before the first step\n")
-        return EXIT_INTERRUPTED
+        return stopped_status()  # ctrl+c (or SIGTERM, SIGHUP) before the first step
     order = [result.label for result in ranking(results)]
     if as_json:
         print(json.dumps({"runs": runs, "ranking": order}, allow_nan=False))
     else:
         lines = [*race_header(settings, runs, optimum), *race_table(runs, order), "", *verdict(results, context)]
         if interrupted:
-            lines.append(f"INTERRUPTED during {runs[-1]['label']} (ctrl+c): the race stopped there.")
-        print("\n".join([*lines, *plots]))
+            lines.append(f"INTERRUPTED during {runs[-1]['label']} ({runs[-1].get('signal', 'SIGINT')}): the race stopped there.")
+        print("\n".join([*map(visible, lines), *plots]))
     if interrupted:
-        return EXIT_INTERRUPTED
+        return stopped_status()
     return EXIT_DIVERGED if all(run["diverged"] for run in runs) else EXIT_DONE

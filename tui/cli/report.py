@@ -59,7 +59,9 @@ def summary_lines(report: dict, settings, analysis=None, notes=()) -> list[str]:
     if "test_loss" in report:
         lines.append(f"held-out loss {_number(report['test_loss'])} on {report['test_points']} points")
     if report.get("interrupted"):
-        lines.append(f"INTERRUPTED at step {report['steps']} of {settings.steps} (ctrl+c); the figures above are from that step.")
+        by = report.get("signal", "SIGINT")
+        by = "ctrl+c" if by == "SIGINT" else by
+        lines.append(f"INTERRUPTED at step {report['steps']} of {settings.steps} ({by}); the figures above are from that step.")
     if analysis is not None:
         lines.append(_curvature_line(analysis))
     if report["diverged"]:

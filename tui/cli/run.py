@@ -11,12 +11,14 @@ from engine.errors import DataError, SettingError
 from engine.settings import Settings, option_name
 from tui.cli.options import fail
 from tui.cli.report import run_report, summary_lines
+from tui.cli.stopping import signal_name, stop_signal, stopped_status
 from tui.exports.atomic import ExportError
 from tui.exports.folder import export_script
 from tui.exports.history import history_recorder
+from tui.literal import visible
 
 EXIT_DONE, EXIT_DIVERGED = 0, 1
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a ctrl+c
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a ctrl+c; SIGTERM 143, SIGHUP 129 (tui/cli/stopping.py)
 PROGRESS_EVERY_S = 0.1  # the bar redraws at most 10 times a second, however fast the steps go
 
 
@@ -36,18 +38,18 @@ def run_headless(
     outcome = run_to_end(problem, history=history)
     if outcome is None:
         sys.stderr.write("descent: interrupted before the first step\n")
-        return EXIT_INTERRUPTED
+        return stopped_status()
     report, analysis, notes, last = outcome
     if as_json:
         print(json.dumps(report, allow_nan=False))
     else:
-        print("\n".join(summary_lines(report, settings, analysis=analysis, notes=notes)))
+        print("\n".join(map(visible, summary_lines(report, settings, analysis=analysis, notes=notes))))
     if plot:
         from tui.cli.ascii_plot import final_plot
 
         print(final_plot(problem, last))
     if report.get("interrupted"):
-        return EXIT_INTERRUPTED
+        return stopped_status()
     return EXIT_DIVERGED if report["diverged"] else EXIT_DONE
 
 
@@ -75,7 +77,7 @@ def run_to_end(problem, history: str | None = None):
     settings = problem.settings
     optimum = least_squares(problem)
     analysis = analyse(problem)  # before the descent: an estimate is taken where the run starts
-    interrupted = False
+    interrupted = ""
     with _exporting(), history_recorder(history, problem) as record, _progress(settings.steps) as advance:
         start = time.perf_counter()
         first = last = None
@@ -89,8 +91,8 @@ def run_to_end(problem, history: str | None = None):
                 if now >= next_draw:
                     advance(snapshot.step)
                     next_draw = now + PROGRESS_EVERY_S
-        except KeyboardInterrupt:
-            interrupted = True
+        except KeyboardInterrupt as error:  # ctrl+c, SIGTERM or SIGHUP (tui/cli/stopping.py)
+            interrupted = signal_name(stop_signal(error))
         seconds = time.perf_counter() - start
         if last is not None:
             advance(last.step)
@@ -100,6 +102,7 @@ def run_to_end(problem, history: str | None = None):
     notes = []
     if interrupted:
         report["interrupted"] = True
+        report["signal"] = interrupted
     elif last.status != "diverged":
         stall = explain_stall(last, optimum, analysis, lr=settings.lr, optimizer=settings.optimizer)
         notes = [stall] if stall else []

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine.config import config_text
+from engine.errors import SettingError
 from engine.settings import Settings
 from tui.exports.atomic import ExportError, write_atomic
 from tui.exports.script import ScriptUnsupported, script_text
@@ -18,8 +19,12 @@ SETTINGS_FILE, SCRIPT_FILE, HISTORY_FILE = "settings.toml", "descent_run.py", "h
 
 
 def export_settings(path: str | os.PathLike, settings: Settings) -> None:
-    """The settings as TOML (the app's ctrl+s); ExportError when the file can't be written."""
-    write_atomic(path, config_text(settings))
+    """The settings as TOML (the app's ctrl+s); ExportError when the file can't be written, or TOML can't hold a setting."""
+    try:
+        text = config_text(settings)
+    except SettingError as error:  # a --data name that is not UTF-8: said, never a crash
+        raise ExportError(f"can't save the settings: {error.setting}: {error.message}") from None
+    write_atomic(path, text)
 
 
 def export_script(path: str | os.PathLike, settings: Settings, dataset=None) -> None:

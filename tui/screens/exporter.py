@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.exports import delivery
-from tui.exports.atomic import ExportError, write_atomic
+from tui.exports.atomic import ExportError, unused_name, write_new
 from tui.exports.folder import export_folder, export_settings
 from tui.screens.path_screen import PathScreen
 
@@ -29,7 +29,8 @@ WORKFLOW_BINDINGS = [
 
 
 def default_export_folder() -> str:
-    return time.strftime("./descent-export-%Y%m%d-%H%M%S")
+    """A new folder's name: two exports in one second must not write into the same folder."""
+    return unused_name(time.strftime("./descent-export-%Y%m%d-%H%M%S"))
 
 
 def prepare_folder(folder: Path) -> str | None:
@@ -111,13 +112,8 @@ class Exporter:
         if delivery.served():
             return delivery.deliver_screenshot(self.screen)
         folder = self.last_export if self.last_export is not None and self.last_export.is_dir() else Path(".")
-        stem = time.strftime("descent-%Y%m%d-%H%M%S")
-        path, n = folder / f"{stem}.svg", 1
-        while path.exists():  # two shots in one second: keep both
-            n += 1
-            path = folder / f"{stem}-{n}.svg"
-        try:
-            write_atomic(path, self.screen.app.export_screenshot())
+        try:  # two shots in one second: keep both (-2, -3…), never one over the other
+            path = write_new(folder, time.strftime("descent-%Y%m%d-%H%M%S"), ".svg", self.screen.app.export_screenshot())
         except ExportError as error:
             self.screen.notify(str(error), title="No screenshot", severity="error")
             return

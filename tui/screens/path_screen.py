@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
+
+from tui.literal import visible
 
 
 class PathScreen(ModalScreen[Path | None]):
@@ -76,7 +79,7 @@ class PathScreen(ModalScreen[Path | None]):
 
     def show_error(self, message: str | None) -> None:
         error = self.query_one("#path-error", Static)
-        error.update(message or "")
+        error.update(Text(visible(message or "")))  # literal: it quotes the typed path
         self.set_class(bool(message), "-invalid")
 
     def action_cancel(self) -> None:

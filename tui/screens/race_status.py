@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from tui.literal import visible
 from tui.widgets.race_marks import marker_of, rich_colour_of
 
 
@@ -17,7 +18,7 @@ def race_status(state: str, note: str, pace: str, names: tuple[str, ...], snapsh
     text = Text(no_wrap=True, overflow="ellipsis")  # one line per racer, whatever the width: the plots keep their rows
     text.append(state, style="bold")
     if note:
-        text.append(": " + note)
+        text.append(": " + visible(note))  # a note can quote a file name: shown literally
     text.append(f"  race of {len(names)}  {pace}", style="dim")
     index_of = {name: index for index, name in enumerate(names)}
     if ranked:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import Field, fields
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from engine.settings import Settings
+from tui.literal import visible
 from tui.widgets.setting_input import SettingValidator, check, format_value
 
 FIELDS = {f.name: f for f in fields(Settings)}
@@ -40,7 +42,7 @@ class SettingRow(Vertical):
 
     def show_error(self, message: str | None) -> None:
         error = self.query_one(".setting-error", Static)
-        error.update(message or "")
+        error.update(Text(visible(message or "")))  # literal: the message quotes what was typed, `[/]` included
         error.display = bool(message)
         self.set_class(bool(message), "-invalid")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.literal import visible
+
 STATE_STYLES = {
     "loading": "dim",
     "ready": "bold",
@@ -62,7 +64,7 @@ class StatusLine(Widget):
         # the state first: it is what a glance looks for, and a narrow terminal cuts the end of the line
         text.append(state, STATE_STYLES.get(state, ""))
         if note:
-            text.append(": " + note, style=STATE_STYLES.get(state, ""))
+            text.append(": " + visible(note), style=STATE_STYLES.get(state, ""))
         step = snapshot.step if snapshot is not None else 0
         part("step", f"{step:,} / {total_steps:,}")
         if snapshot is not None:

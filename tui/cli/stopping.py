@@ -1,0 +1,87 @@
+"""How `descent` ends when told to: ctrl+c, SIGTERM, SIGHUP, or a reader that went away.
+
+SIGTERM (`kill`, a CI `timeout`) and SIGHUP (the terminal closed) stop a run as ctrl+c does: they
+raise `Stopped`, a KeyboardInterrupt, where the run is; the run reports the last complete step,
+its exports end cleanly (an unfinished one removes its `.partial` file) and the exit status is the
+shell's 128 + the signal: 130, 143, 129.
+
+A closed stdout (`descent run | head -1`) ends quietly with 141, 128 + SIGPIPE, the status a shell
+reports for any command whose reader left (`yes | head`), so `set -o pipefail` still sees it. When
+a signal came first (ctrl+c reaches both ends of `descent run --json | jq`), its status wins: 130.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # 141
+_received: list[int] = []
+
+
+class Stopped(KeyboardInterrupt):
+    """A stop signal arrived; `signum` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _stop(signum: int, frame) -> None:
+    _received.append(signum)
+    raise Stopped(signum)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While the block runs, SIGINT, SIGTERM and SIGHUP raise `Stopped`; the previous handlers after it."""
+    _received.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (a test runner's worker): the defaults stay
+        return
+    previous = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def stop_signal(error: BaseException | None = None) -> int:
+    """The signal that stopped the command: `error`'s, else the first received, else SIGINT (a bare ctrl+c)."""
+    if isinstance(error, Stopped):
+        return error.signum
+    return _received[0] if _received else signal.SIGINT
+
+
+def stopped_status(error: BaseException | None = None) -> int:
+    return 128 + stop_signal(error)
+
+
+def signal_name(signum: int) -> str:
+    return signal.Signals(signum).name
+
+
+def reader_gone() -> int:
+    """stdout's reader left: send what is still buffered nowhere, so exiting can't raise again; the status."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a file (a test's StringIO): nothing is left to flush
+    return stopped_status() if _received else EXIT_BROKEN_PIPE
+
+
+def say(line: str) -> None:
+    """One line on stderr, unless stderr is gone too."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (BrokenPipeError, OSError, ValueError):
+        pass
