@@ -69,7 +69,7 @@ def test_keep_existing_refuses_a_name_taken_meanwhile(tmp_path):
 
 
 def test_the_default_export_folder_is_a_new_one(tmp_path, monkeypatch):
-    from tui.screens.export_actions import default_export_folder
+    from tui.screens.exporter import default_export_folder
 
     monkeypatch.chdir(tmp_path)
     first = default_export_folder()

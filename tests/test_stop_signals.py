@@ -105,17 +105,19 @@ def test_a_stop_ends_the_race_not_just_its_runner(monkeypatch, capsys):
     from tui.cli import stopping
 
     calls = []
+    descend_timed = race.descend_timed
 
-    def interrupted(problem):
+    def interrupted(problem):  # the first racer's run, as if SIGTERM arrived during it
         calls.append(problem)
-        report = {"steps": 3, "interrupted": True, "signal": "SIGTERM", "diverged": False}
-        return report, None, [], None
+        first, last, seconds, timed, _ = descend_timed(problem)
+        return first, last, seconds, timed, True
 
-    monkeypatch.setattr(race, "run_to_end", interrupted)
-    monkeypatch.setattr(race, "summary_lines", lambda *args, **kwargs: ["stopped"])
+    monkeypatch.setattr(race, "descend_timed", interrupted)
     monkeypatch.setattr(stopping, "_received", [signal.SIGTERM])
     from engine.settings import Settings
 
-    code = race.run_race(Settings(steps=10, device="cpu"), "manual,adam,momentum", as_json=True)
+    code = race.run_race(Settings(steps=10, device="cpu"), ("manual", "adam", "momentum"), as_json=True)
     assert code == 143 and len(calls) == 1
-    assert [run["optimizer"] for run in json.loads(capsys.readouterr().out)["runs"]] == ["manual"]
+    runs = json.loads(capsys.readouterr().out)["runs"]
+    assert [run["optimizer"] for run in runs] == ["manual"]
+    assert runs[0]["interrupted"] is True and runs[0]["signal"] == "SIGTERM"

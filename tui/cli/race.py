@@ -71,11 +71,12 @@ def run_race(settings: Settings, racers: tuple[Racer | str, ...], as_json: bool 
         report["steps_per_second"] = timed / seconds if seconds > 0 and timed > 0 else None
         result = race_result(label, problem.settings, first, last)
         report["excess"] = excess(result, context)
-        runs.append({"label": label, "optimizer": problem.settings.optimizer, "lr": problem.settings.lr, **report})
-        results.append(result)
         if interrupted:
             report["interrupted"] = True
             report["signal"] = signal_name(stop_signal())
+        runs.append({"label": label, "optimizer": problem.settings.optimizer, "lr": problem.settings.lr, **report})
+        results.append(result)
+        if interrupted:
             break  # a stop ends the race, not just this racer
         if plot:
             from tui.cli.ascii_plot import final_plot
