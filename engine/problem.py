@@ -12,9 +12,10 @@ from engine.device import resolve_device
 from engine.losses import LossFn, make_loss
 from engine.memory import check_fits
 from engine.model import Scaling, build_model, start_rng
-from engine.settings import Settings, validate
+from engine.settings import Settings, parse_model, validate
 
 DTYPE = torch.float32  # the tutorial's dtype, and what GPUs are fast at
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
 @dataclass
@@ -52,6 +53,17 @@ def split_holdout(count: int, fraction: float, seed: int) -> tuple[np.ndarray, n
     return np.sort(order[held:]), np.sort(order[:held])
 
 
+def x_scaling(settings: Settings, x: np.ndarray) -> Scaling:
+    """How x is fitted: as it is, or standardized; `slope` only scaled (by x's root mean square), since
+    y = k·x has no intercept to absorb a shift."""
+    if not settings.standardize:
+        return Scaling()
+    if parse_model(settings.model)[0] != "slope":
+        return Scaling.standardizing(x)
+    size = float(np.sqrt(np.mean(np.square(x))))
+    return Scaling(0.0, size if size > 0 else 1.0)
+
+
 def make_problem(settings: Settings, dataset: Dataset | None = None) -> Problem:
     """The problem the settings describe, on their device; SettingError or DataError when it can't be."""
     settings = validate(settings)
@@ -65,16 +77,18 @@ def make_problem(settings: Settings, dataset: Dataset | None = None) -> Problem:
     def take(values: np.ndarray, indices: np.ndarray) -> np.ndarray:
         return values if every and indices is train else values[indices]
 
-    scaling = Scaling.standardizing(take(dataset.x, train)) if settings.standardize else Scaling()
+    scaling = x_scaling(settings, take(dataset.x, train))
     target = Scaling.standardizing(take(dataset.y, train)) if settings.standardize else Scaling()
 
     def fitted(values: np.ndarray) -> np.ndarray:
         return values if scaling == Scaling() else scaling.apply(values)
 
-    def tensor(values: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor(values, dtype=DTYPE).to(device)
+    dtype = DTYPES[settings.dtype]
 
-    model = build_model(settings.model, scaling, start_rng(settings.seed, settings.start), DTYPE, device, target)
+    def tensor(values: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(values, dtype=dtype).to(device)
+
+    model = build_model(settings.model, scaling, start_rng(settings.seed, settings.start), dtype, device, target)
     return Problem(
         settings=settings,
         dataset=dataset,

@@ -57,7 +57,7 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
-_TYPES = {"int": _integer, "float": _number, "str": str, "str | None": str, "int | None": _integer}
+_TYPES = {"int": _integer, "float": _number, "float | None": _number, "str": str, "str | None": str, "int | None": _integer}
 
 
 def add_setting_options(parser: argparse.ArgumentParser) -> None:
