@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -23,6 +23,8 @@ class Optimum:
     """θ in the fitted (possibly standardized) units."""
     loss: float
     """The training MSE at the optimum."""
+    system: object = field(default=None, compare=False, repr=False)
+    """The well-conditioned normal equations it was solved from (engine.basis.Gram), for `excess_loss`."""
 
 
 def least_squares(problem: Problem, whole_max: int = WHOLE_MAX, block: int = BLOCK) -> Optimum | None:
@@ -45,7 +47,25 @@ def least_squares(problem: Problem, whole_max: int = WHOLE_MAX, block: int = BLO
         good = np.linalg.solve(system.gram, system.moment)
         vector = apply_exactly(system.to_fitted, good)
         loss = _mean_square_residual(problem, system, good, chunk)
-    return Optimum(params=dict(zip(model.names, map(float, model.data_units(vector)), strict=True)), vector=vector, loss=loss)
+    params = dict(zip(model.names, map(float, model.data_units(vector)), strict=True))
+    return Optimum(params=params, vector=vector, loss=loss, system=system)
+
+
+def excess_loss(optimum: Optimum | None, vector) -> float | None:
+    """L(θ) − L* in float64 on the data as given (not as cast to float32): (1/N)·‖Φ(θ − θ*)‖².
+
+    Exact for least squares (the optimum's residual is orthogonal to Φ), so it is never negative and has no
+    cancellation: θ − θ* is taken to the well-conditioned basis exactly, where ΦᵀΦ is accurate.
+    None without an optimum, or for parameters that are not finite.
+    """
+    if optimum is None or optimum.system is None:
+        return None
+    step = np.asarray(vector, dtype=np.float64) - optimum.vector
+    if not np.all(np.isfinite(step)):
+        return None
+    system = optimum.system
+    good = apply_exactly(system.from_fitted, step)
+    return max(float(good @ system.gram @ good) / system.count, 0.0)
 
 
 def _mean_square_residual(problem: Problem, system, good: np.ndarray, chunk: int) -> float:

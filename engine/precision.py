@@ -68,14 +68,3 @@ def check_cast(x: np.ndarray, y: np.ndarray) -> CastCheck:
     """Count what float32 does to these float64 values (x as the model fits it, and y)."""
     counts = [_count(x), _count(y)]
     return CastCheck(len(x) + len(y), *(sum(column) for column in zip(*counts, strict=True)))
-
-
-def problem_cast(problem) -> CastCheck | None:
-    """The check for a problem's training data; None when it runs in float64 (nothing is cast)."""
-    if problem.settings.dtype != "float32":
-        return None
-    train, dataset = problem.train, problem.dataset
-    every = len(train) == len(dataset)
-    x = dataset.x if every else dataset.x[train]
-    y = dataset.y if every else dataset.y[train]
-    return check_cast(problem.scaling.apply(x) if problem.scaling.scale != 1.0 or problem.scaling.shift else x, y)

@@ -12,6 +12,7 @@ from engine.device import resolve_device
 from engine.losses import LossFn, make_loss
 from engine.memory import check_fits
 from engine.model import Scaling, build_model, start_rng
+from engine.precision import CastCheck, check_cast
 from engine.settings import Settings, parse_model, validate
 
 DTYPE = torch.float32  # the tutorial's dtype, and what GPUs are fast at
@@ -38,6 +39,8 @@ class Problem:
     y_train: torch.Tensor
     x_test: torch.Tensor
     y_test: torch.Tensor
+    cast: CastCheck | None = None
+    """What casting the training data to float32 changed (engine.precision); None in float64."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -89,6 +92,7 @@ def make_problem(settings: Settings, dataset: Dataset | None = None) -> Problem:
         return torch.as_tensor(values, dtype=dtype).to(device)
 
     model = build_model(settings.model, scaling, start_rng(settings.seed, settings.start), dtype, device, target)
+    x_fitted, y_fitted = fitted(take(dataset.x, train)), take(dataset.y, train)
     return Problem(
         settings=settings,
         dataset=dataset,
@@ -98,8 +102,9 @@ def make_problem(settings: Settings, dataset: Dataset | None = None) -> Problem:
         scaling=scaling,
         model=model,
         loss_fn=make_loss(settings.loss, settings.huber_delta),
-        x_train=tensor(fitted(take(dataset.x, train))),
-        y_train=tensor(take(dataset.y, train)),
+        x_train=tensor(x_fitted),
+        y_train=tensor(y_fitted),
         x_test=tensor(fitted(dataset.x[test])),
         y_test=tensor(dataset.y[test]),
+        cast=check_cast(x_fitted, y_fitted) if dtype == torch.float32 else None,
     )

@@ -67,7 +67,10 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
         group_name = f.metadata["group"]
         group = groups.setdefault(group_name, parser.add_argument_group(group_name))
         default = f.default if f.default is not MISSING else None
-        help_text = f"{f.metadata['help']} (default: {default})"
+        # a help that names its own default ("default: all of them") says it better than "(default: None)"
+        help_text = f.metadata["help"]
+        if default is not None or "default:" not in help_text:
+            help_text += f" (default: {default})"
         if f.type in ("bool", bool):
             group.add_argument(option_name(f.name), dest=f.name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
             continue

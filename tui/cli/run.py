@@ -69,7 +69,7 @@ def run_to_end(problem, history: str | None = None):
     """
     from engine.analysis import analyse
     from engine.descend import descend
-    from engine.explain import explain_stall
+    from engine.explain import explain_excess, explain_stall
     from engine.optimum import least_squares
 
     settings = problem.settings
@@ -96,13 +96,17 @@ def run_to_end(problem, history: str | None = None):
             advance(last.step)
     if last is None:
         return None
-    report = run_report(problem, first, last, optimum, seconds, analysis=analysis)
-    notes = []
+    cast = problem.cast
+    report = run_report(problem, first, last, optimum, seconds, analysis=analysis, cast=cast)
+    notes = [] if cast is None or cast.note() is None else [cast.note()]
     if interrupted:
         report["interrupted"] = True
     elif last.status != "diverged":
-        stall = explain_stall(last, optimum, analysis, lr=settings.lr, optimizer=settings.optimizer)
-        notes = [stall] if stall else []
+        stall = explain_stall(last, optimum, analysis, lr=settings.lr, optimizer=settings.optimizer, standardized=settings.standardize)
+        notes += [stall] if stall else []
+    if optimum is not None:
+        below = explain_excess(report["loss"], optimum.loss, report["excess_loss"], settings.dtype)
+        notes += [below] if below else []
     return report, analysis, notes, last
 
 

@@ -129,10 +129,12 @@ class InsightActions:
             self.notify(headline(text), title="Stalled along the valley", severity="warning", timeout=10)
 
     def insight_note(self) -> str:
-        """The status note before a run, or while paused: the lr warning when lr > lr_max."""
+        """The status note before a run, or while paused: the lr warning when lr > lr_max, else what float32 did to the data."""
         if self.state not in ("ready", "paused", "done"):
             return ""
-        return self.typed_warning or (self._warning(self.settings.lr) if self.state != "done" else None) or ""
+        warning = self.typed_warning or (self._warning(self.settings.lr) if self.state != "done" else None)
+        cast = getattr(self.problem, "cast", None)
+        return warning or (cast.note() if cast is not None else None) or ""
 
     # ── the keys ─────────────────────────────────────────────────────────────
     def action_toggle_analysis(self) -> None:
