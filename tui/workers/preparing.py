@@ -65,8 +65,7 @@ def prepare(
         if dataset is None:
             from engine.data import load_dataset
 
-            if settings.data is None:
-                check_fits(settings)  # before the points exist: refusing must not need the memory it refuses
+            check_fits(settings)  # before the points exist (a CSV file: from its size): refusing must not need the memory it refuses
             dataset = load_dataset(settings)
             post(DataReady(run_id, dataset))
         if shown is not None:
