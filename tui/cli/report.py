@@ -79,7 +79,10 @@ def summary_lines(report: dict, settings, analysis=None, notes=()) -> list[str]:
         lines.append(why.replace("Diverged", "DIVERGED", 1))
     lines.extend(notes)
     rate = report["steps_per_second"]
-    lines.append(f"{report['seconds']:.3f} s descending" + (f", {rate:,.0f} steps/s" if rate else ""))
+    warmup = report.get("warmup_seconds") or 0.0
+    # steps/s leaves the first update out (tui/cli/run.py); its one-off set-up is said when it is worth a word
+    warm = f" (the first update, {warmup:.3f} s with torch's one-off set-up, left out)" if warmup >= 0.01 else ""
+    lines.append(f"{report['seconds']:.3f} s descending" + (f", {rate:,.0f} steps/s{warm}" if rate else ""))
     return lines
 
 
