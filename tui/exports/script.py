@@ -177,6 +177,12 @@ x_fit = (x - shift) / scale
 # x is fitted as it is (no standardization).
 x_fit = x
 """
+    if s.standardize and kind == "slope":
+        scale = """
+# Scale x by its root mean square over the fitted points, without shifting it: y = k·x has no intercept
+# to absorb a shift. k is fitted in these units.
+x_fit = x / (float(np.sqrt(np.mean(x[train] ** 2))) or 1.0)
+"""
     if kind == "mlp":
         model = _mlp_block(s, size)
     else:
@@ -215,7 +221,19 @@ def predict():
 
 
 def _linear_block(kind: str, degree: int, needs_model: bool) -> str:
-    if kind == "linear":
+    if kind == "slope":
+        text = """
+# The model: a line through the origin, predictions = Φ·θ with Φ = [x] and θ = (k), its slope,
+# started from a uniform draw in [0, 1) seeded with (SEED, START).
+
+
+def features(x):
+    return x.unsqueeze(1)
+
+
+theta = torch.tensor(np.random.default_rng([SEED, START]).uniform(0.0, 1.0, 1), dtype=DTYPE, device=device, requires_grad=True)
+"""
+    elif kind == "linear":
         text = """
 # The model: predictions = Φ·θ with Φ = [x, 1] and θ = (k, b), the line's slope and intercept,
 # started from uniform draws in [0, 1) seeded with (SEED, START), as in the tutorial.

@@ -63,11 +63,13 @@ class InsightActions:
         from tui.widgets.analysis_panel import AnalysisPanel
         from tui.widgets.autograd_panel import AutogradPanel
         from tui.widgets.landscape_view import LandscapeView
+        from tui.widgets.loss_curve_view import LossCurveView
 
         self.analysis_panel = self.query_one(AnalysisPanel)
         self.landscape = self.query_one(LandscapeView)
         self.autograd = self.query_one(AutogradPanel)
-        self.landscape.display = self.autograd.display = False
+        self.loss_curve = self.query_one(LossCurveView)
+        self.landscape.display = self.autograd.display = self.loss_curve.display = False
         self.path: list[np.ndarray] = []
 
     def insight_reset(self) -> None:
@@ -83,10 +85,13 @@ class InsightActions:
         if message.analysis is not None:
             self.live, self.analysis = message.analysis
             self.start_analysis = self.analysis
-        self.path = [message.first.vector.copy()] if self._two_parameters() else []
+        self.path = [message.first.vector.copy()] if self._has_landscape() else []
         self.landscape.reset(message.problem, message.optimum)
+        self.loss_curve.reset(message.problem, message.optimum)
+        if self.loss_curve.display and self.loss_curve.curve is None:  # the model changed: its curve is gone
+            self.loss_curve.display, self.fit.display = False, True
         self._show_analysis()
-        path_every = max(1, self.settings.steps // PATH_POINTS) if self._two_parameters() else 0
+        path_every = max(1, self.settings.steps // PATH_POINTS) if self._has_landscape() else 0
         return {"analysis": self.live, "path_every": path_every}
 
     def insight_frame(self, frame) -> None:
@@ -106,6 +111,8 @@ class InsightActions:
             self.autograd.show(self.problem, snapshot)
         if self.landscape.display and self.path:
             self.landscape.show(np.array(self.path)[:, :2], snapshot.vector[:2])
+        if self.loss_curve.display and self.path:
+            self.loss_curve.show(np.array(self.path)[:, 0], float(snapshot.vector[0]))
 
     def insight_divergence(self, snapshot) -> str:
         """The status note for a divergence: the step, lr against lr_max (both numbers), and what to do."""
@@ -162,16 +169,22 @@ class InsightActions:
         self.apply({"lr": float(f"{analysis.lr_best:g}")})
 
     def action_toggle_landscape(self) -> None:
-        if self.landscape.display:
-            self.landscape.display, self.fit.display = False, True
+        if self.landscape.display or self.loss_curve.display:
+            self.landscape.display = self.loss_curve.display = False
+            self.fit.display = True
             return
         if self.problem is None:
             self.notify("the run is not ready yet", title="Landscape", severity="warning")
             return
+        if self.loss_curve.curve is not None:  # one parameter: the landscape is a curve L(k)
+            self.loss_curve.display, self.fit.display = True, False
+            if self.snapshot is not None:
+                self.insight_draw(self.snapshot)
+            return
         if not self._two_parameters():
             size = self.snapshot.layout.size if self.snapshot is not None else "more"
             self.notify(
-                f"the landscape needs a model with two parameters (linear or poly:1); {self.settings.model} has {size}",
+                f"the landscape needs a model with one or two parameters (slope, linear or poly:1); {self.settings.model} has {size}",
                 title="Landscape unavailable",
                 severity="warning",
             )
@@ -212,6 +225,11 @@ class InsightActions:
     def _two_parameters(self) -> bool:
         model = getattr(self.problem, "model", None)
         return bool(getattr(model, "linear_in_parameters", False)) and len(model.names) == 2
+
+    def _has_landscape(self) -> bool:
+        """A curve (one parameter) or a surface (two) to draw the path on."""
+        model = getattr(self.problem, "model", None)
+        return bool(getattr(model, "linear_in_parameters", False)) and len(model.names) in (1, 2)
 
     def _show_analysis(self) -> None:
         # what was just typed first, then why the run ended as it did, then the applied lr's warning

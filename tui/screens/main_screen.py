@@ -20,6 +20,7 @@ from tui.widgets.analysis_panel import AnalysisPanel
 from tui.widgets.autograd_panel import AutogradPanel
 from tui.widgets.fit_plot import FitPlot
 from tui.widgets.landscape_view import LandscapeView
+from tui.widgets.loss_curve_view import LossCurveView
 from tui.widgets.loss_plot import LossPlot
 from tui.widgets.parameter_panel import FIELDS, ParameterPanel
 from tui.widgets.status_line import StatusLine
@@ -69,6 +70,7 @@ class MainScreen(InsightActions, WorkflowActions, PaceActions, Screen):
                 yield AnalysisPanel(id="analysis")
                 yield FitPlot(id="fit")
                 yield LandscapeView(id="landscape")
+                yield LossCurveView(id="loss-curve")
                 yield LossPlot(id="loss")
                 yield AutogradPanel(id="autograd")
         yield StatusLine(id="status")
