@@ -93,3 +93,34 @@ def run_cli_script(path):
     import sys
 
     return subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120, check=True).stdout
+
+
+async def test_the_app_says_what_float32_changed(tmp_path):
+    from tests.app_helpers import status_text, wait_for_state
+    from tui.app import make_app
+
+    data = tmp_path / "big.csv"
+    data.write_text("x,y\n" + "".join(f"{i},{2**24 + i}\n" for i in range(10)))
+    app = make_app(Settings(data=str(data), device="cpu", lr=1e-3, steps=5))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_for_state(pilot, "ready")
+        await pilot.pause()
+        assert "float32 changes 5 of the 20" in status_text(app)
+    wide = make_app(Settings(data=str(data), device="cpu", lr=1e-3, steps=5, dtype="float64"))
+    async with wide.run_test(size=(160, 30)) as pilot:
+        await wait_for_state(pilot, "ready")
+        await pilot.pause()
+        assert "float32" not in status_text(wide)
+
+
+async def test_the_panel_offers_dtype_as_a_select():
+    from textual.widgets import Select
+
+    from tests.app_helpers import wait_for_state
+    from tui.app import make_app
+
+    app = make_app(Settings(device="cpu"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_state(pilot, "ready")
+        control = app.screen.query_one("#setting-dtype")
+        assert isinstance(control, Select) and control.value == "float32"
