@@ -124,3 +124,11 @@ async def test_the_panel_offers_dtype_as_a_select():
         await wait_for_state(pilot, "ready")
         control = app.screen.query_one("#setting-dtype")
         assert isinstance(control, Select) and control.value == "float32"
+
+
+def test_the_memory_guard_counts_float64_twice():
+    from engine.memory import run_bytes
+
+    host32, device32 = run_bytes(Settings(points=10**6))
+    host64, device64 = run_bytes(Settings(points=10**6, dtype="float64"))
+    assert device64 == 2 * device32 and host64 == host32

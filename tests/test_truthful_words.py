@@ -80,3 +80,13 @@ def test_below_the_optimum_is_never_said_without_a_word():
     assert explain_excess(None, 0.4, None, "float32") is None
     text = explain_excess(0.739355, 0.739372, 2.5e-6, "float32")
     assert "below the least-squares optimum" in text and "float32" in text and "2.5e-06 above it" in text
+
+
+def test_the_analysis_panel_says_the_bound_too():
+    from tui.widgets.analysis_text import analysis_text
+
+    hard = analyse(make_problem(Settings(model="poly:10", device="cpu", x_min=-9, x_max=-3, points=82)))
+    for compact in (False, True):
+        text = analysis_text(hard, 1e-20, compact=compact).plain
+        assert "κ > 1e15" in text and "∞" not in text
+    assert "κ 13,208" in analysis_text(analyse(make_problem(Settings(device="cpu"))), 1e-4).plain
