@@ -129,7 +129,8 @@ class InsightActions:
         """A finished run far from the optimum along the valley: say so in words."""
         from engine.explain import explain_stall
 
-        text = explain_stall(snapshot, self.optimum, self.analysis, self.settings.lr, self.settings.optimizer)
+        settings = self.settings
+        text = explain_stall(snapshot, self.optimum, self.analysis, settings.lr, settings.optimizer, standardized=settings.standardize)
         if text:
             self.remark = text
             self._show_analysis()
