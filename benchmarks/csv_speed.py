@@ -51,7 +51,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "points.csv")
         x = rng.uniform(0, 100, args.rows)
-        np.savetxt(path, np.column_stack([x, x + 10 * rng.standard_normal(args.rows)]), delimiter=",", header="x,y", comments="", fmt="%.10g")
+        columns = np.column_stack([x, x + 10 * rng.standard_normal(args.rows)])
+        np.savetxt(path, columns, delimiter=",", header="x,y", comments="", fmt="%.10g")
         size = os.path.getsize(path)
         print(f"{args.rows:,} rows, {size / 1e6:.1f} MB    target: ≤ 1.5 s and ≤ 150 MB for a million rows")
         print(f"{'reader':<24} {'seconds':>8} {'peak MB':>8}")

@@ -13,7 +13,7 @@ from itertools import chain
 
 import numpy as np
 
-from engine.data import Dataset
+from engine.dataset import Dataset
 from engine.errors import DataError
 
 # A bound on every read, so a huge or endless file (a FIFO, /dev/zero) can't hang the app.
@@ -185,11 +185,11 @@ def _careful_columns(path: str, text: str, x_column: str, y_column: str) -> tupl
             if max(xi, yi) >= len(row):
                 raise DataError(f"{name}: line {number} has {len(row)} column(s), too few for x and y")
             x, y = number_of(row[xi]), number_of(row[yi])
-            for value, cell in ((x, row[xi]), (y, row[yi])):
+            for value, cell, column in ((x, row[xi], xi + 1), (y, row[yi], yi + 1)):
                 if value is None:
-                    raise DataError(f"{name}: line {number}: {cell.strip()[:40]!r} is not a number")
+                    raise DataError(f"{name}: line {number}: {cell.strip()[:40]!r} is not a number (column {column})")
                 if not math.isfinite(value):
-                    raise DataError(f"{name}: line {number}: {cell.strip()[:40]!r} is not finite")
+                    raise DataError(f"{name}: line {number}: {cell.strip()[:40]!r} is not finite (column {column})")
             xs.append(x)
             ys.append(y)
     except csv.Error as error:

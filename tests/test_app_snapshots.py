@@ -43,3 +43,28 @@ def test_help_screen(snap_compare):
 
 def test_too_small_terminal_says_what_it_needs(snap_compare):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(50, 14), run_before=ready)
+
+
+RACE = ("manual@1e-4", "momentum@1e-4", "adam@0.05")
+RACE_SETTINGS = Settings(device="cpu", steps=200)
+
+
+async def race_done(pilot) -> None:
+    """The race run to its end in turbo, the toast dismissed: the ranked status is what is left to compare."""
+    await wait_for_state(pilot, "ready")
+    await pilot.press("t", "space")
+    await wait_for_state(pilot, "done")
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_race_80x24_ready(snap_compare):
+    assert snap_compare(make_app(RACE_SETTINGS, race=RACE), terminal_size=(80, 24), run_before=ready)
+
+
+def test_race_80x24_done(snap_compare):
+    assert snap_compare(make_app(RACE_SETTINGS, race=RACE), terminal_size=(80, 24), run_before=race_done)
+
+
+def test_race_80x24_landscape(snap_compare):
+    assert snap_compare(make_app(RACE_SETTINGS, race=RACE), terminal_size=(80, 24), run_before=race_done, press=["l"])

@@ -48,11 +48,15 @@ def test_summary_names_the_set_up_only_when_it_is_worth_a_word():
 
 
 def test_a_race_times_each_racer_as_a_run_alone(capsys):
+    # the race (tui/cli/race.py) and a run alone (tui/cli/run.py) both time from the first update on
     import json
 
     from tui.cli.race import run_race
 
-    assert run_race(Settings(device="cpu", steps=30, lr=1e-4), "manual,adam", as_json=True) == 0
+    assert run_race(Settings(device="cpu", steps=30, lr=1e-4), ("manual", "adam"), as_json=True) == 0
     for run in json.loads(capsys.readouterr().out)["runs"]:
-        timed = run["seconds"] - run["warmup_seconds"]
-        assert run["steps_per_second"] == pytest.approx((run["steps"] - 1) / timed, rel=1e-2)
+        assert run["steps_per_second"] == pytest.approx((run["steps"] - 1) / run["seconds"], rel=1e-9)
+    from engine.problem import make_problem
+
+    alone, _, _, _ = run_module.run_to_end(make_problem(Settings(device="cpu", steps=30)))
+    assert alone["steps_per_second"] == pytest.approx(29 / (alone["seconds"] - alone["warmup_seconds"]), rel=1e-2)

@@ -86,16 +86,16 @@ async def test_l_draws_the_loss_curve_for_one_parameter():
         await wait_for_state(pilot, "ready")
         await pilot.press("l")
         await pilot.pause()
-        view = screen.loss_curve
-        assert view.display and not screen.fit.display and not screen.landscape.display
+        view = screen.insight.loss_curve
+        assert view.display and not screen.fit.display and not screen.insight.landscape.display
         await pilot.press("t", "space")
         await wait_for_state(pilot, "done")
         await pilot.pause()
-        screen.insight_draw(screen.snapshot)
+        screen.insight.draw(screen.problem, screen.snapshot)
         await pilot.pause()
         text = view.render().plain if hasattr(view.render(), "plain") else str(view.render())
         k = float(screen.snapshot.vector[0])
         assert f"L(k) at k = {k:.4g}" in text and "tangent: dL/dk" in text and "descent" in text
-        assert len(screen.path) == 41  # every step's k, for the points on the curve
+        assert len(screen.insight.path) == 41  # every step's k, for the points on the curve
         await pilot.press("l")
         assert screen.fit.display and not view.display
