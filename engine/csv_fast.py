@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from engine.csv_data import MAX_LINE, encoding_of, number_of, separator_of
+from engine.csv_text import MAX_LINE, encoding_of, number_of, separator_of
 
 SAMPLE_LINES = 20
 """Non-blank lines read to find the separator and the header, as the careful reader does."""
