@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from engine.basis import gram as good_gram
+from engine.basis import product_exactly
+
 GRAM_CHUNK = 1 << 20
 """Points per block when summing ΦᵀΦ: bounds the float64 copy at ~90 MB for poly:10, whatever N is."""
 POWER_ITERATIONS = 100
@@ -43,6 +46,9 @@ class Analysis:
     """Unit eigenvector of λmin, in θ as fitted: where the valley runs (exact only)."""
     fast_direction: np.ndarray | None = field(default=None, compare=False, repr=False)
     """Unit eigenvector of λmax, in θ as fitted: across the valley (exact only)."""
+    singular: bool = False
+    """Exactly singular (fewer distinct x than parameters): a flat direction, no unique optimum. A huge but
+    finite κ is not this: that valley has a floor, however long."""
 
     def as_dict(self) -> dict:
         """The `analysis` object of `descent run --json`: infinities and unknowns are null, never NaN."""
@@ -51,6 +57,8 @@ class Analysis:
         }
         if not self.exact:
             report["estimate"] = True
+        if self.singular:
+            report["singular"] = True
         return report
 
 
@@ -80,8 +88,7 @@ def analyse(problem, vector: np.ndarray | None = None) -> Analysis:
     """Exact eigenvalues when the Hessian is constant; otherwise λmax estimated at `vector` (default: θ now)."""
     if not has_constant_hessian(problem):
         return estimated(estimate_lambda_max(problem, vector))
-    eigenvalues, eigenvectors = torch.linalg.eigh(torch.from_numpy(exact_hessian(problem)))
-    low, high = max(float(eigenvalues[0]), 0.0), float(eigenvalues[-1])
+    low, high, slow, fast, singular = exact_eigen(problem)
     return Analysis(
         lambda_max=high,
         lambda_min=low,
@@ -89,9 +96,29 @@ def analyse(problem, vector: np.ndarray | None = None) -> Analysis:
         lr_max=2.0 / high if high > 0 else math.inf,
         lr_best=2.0 / (high + low) if high > 0 else math.inf,
         exact=True,
-        slow_direction=eigenvectors[:, 0].numpy().copy(),
-        fast_direction=eigenvectors[:, -1].numpy().copy(),
+        slow_direction=slow,
+        fast_direction=fast,
+        singular=singular,
     )
+
+
+def exact_eigen(problem) -> tuple[float, float, np.ndarray, np.ndarray, bool]:
+    """(λmin, λmax, their unit eigenvectors, singular) of H = (2/N)·ΦᵀΦ as fitted, from the well-conditioned basis.
+
+    Φ_fitted = Φ_good·T⁻¹ and Φ_goodᵀΦ_good = RᵀR (Cholesky, accurate: the good basis is well conditioned),
+    so H's eigenvalues are (2/N)·σ² for the singular values σ of R·T⁻¹ (formed exactly, rounded once), and
+    its eigenvectors are their right singular vectors. σmin then keeps its digits up to κ(H) ≈ 1e30, where
+    eigenvalues of ΦᵀΦ as fitted lose λmin in roundoff once κ passes 1e15. λmin of a singular problem is 0.
+    """
+    system = good_gram(problem, with_y=False)
+    scale = 2.0 / system.count
+    if system.singular:
+        eigenvalues, eigenvectors = torch.linalg.eigh(torch.from_numpy(exact_hessian(problem)))
+        vectors = eigenvectors.numpy()
+        return 0.0, max(float(eigenvalues[-1]), 0.0), vectors[:, 0].copy(), vectors[:, -1].copy(), True
+    upper = np.linalg.cholesky(system.gram).T
+    _, sigma, rows = np.linalg.svd(product_exactly(upper, system.from_fitted))
+    return scale * float(sigma[-1]) ** 2, scale * float(sigma[0]) ** 2, rows[-1].copy(), rows[0].copy(), False
 
 
 def estimated(lambda_max: float) -> Analysis:

@@ -4,58 +4,14 @@ from __future__ import annotations
 
 import csv
 import math
-import os
+from array import array
+from itertools import chain
 
 import numpy as np
 
+from engine.csv_text import MAX_LINE, decode, number_of, read_bytes, separator_of, shown, split_lines
 from engine.dataset import Dataset
 from engine.errors import DataError
-
-# A bound on every read, so a huge or endless file (a FIFO, /dev/zero) can't hang the app.
-MAX_BYTES = 2 * 1024**3
-MAX_LINE = 1024 * 1024
-SEPARATORS = (",", ";", "\t")
-
-
-def _read_text(path: str) -> str:
-    if not os.path.exists(path):
-        raise DataError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise DataError(f"{path}: is a folder, not a CSV file")
-    if not os.path.isfile(path):
-        raise DataError(f"{path}: not a regular file")
-    size = os.path.getsize(path)
-    if size > MAX_BYTES:
-        raise DataError(f"{path}: {size:,} bytes is more than the {MAX_BYTES:,} a CSV may have")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise DataError(f"{path}: can't be read ({error.strerror or error})") from None
-    if b"\x00" in raw:
-        raise DataError(f"{path}: not a text file (it holds NUL bytes)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError(f"{path}: not UTF-8 text (bad byte at offset {error.start})") from None
-
-
-def _separator(lines: list[str]) -> str:
-    sample = [line for line in lines if line.strip()][:20]
-    counts = {sep: sum(line.count(sep) for line in sample) for sep in SEPARATORS}
-    best = max(SEPARATORS, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
-
-
-def _number(text: str) -> float | None:
-    """A cell's number, or None when it is not one. Only ASCII digits count: '١٢' is not a number here."""
-    cell = text.strip().strip('"').strip("'").strip()
-    if not cell or not cell.isascii():
-        return None
-    try:
-        return float(cell)
-    except ValueError:
-        return None
 
 
 def _column_index(path: str, spec: str, header: list[str] | None, width: int, role: str) -> int:
@@ -74,44 +30,78 @@ def _column_index(path: str, spec: str, header: list[str] | None, width: int, ro
 
 
 def read_csv(path: str, x_column: str = "1", y_column: str = "2") -> Dataset:
-    """Read x and y from a CSV file; raise DataError naming the file (and line) on any problem."""
-    text = _read_text(path)
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if len(line) > MAX_LINE:
-            raise DataError(f"{path}: line {number} is longer than {MAX_LINE:,} characters")
-    separator = _separator(lines)
-    try:
-        rows = [(number, row) for number, row in enumerate(csv.reader(lines, delimiter=separator), start=1) if any(c.strip() for c in row)]
-    except csv.Error as error:
-        # a cell past the csv module's field limit (128 KiB): no number is that long
-        raise DataError(f"{path}: not a CSV of numbers ({error})") from None
-    if not rows:
-        raise DataError(f"{path}: is empty (it needs at least 2 rows of x,y)")
-    header = None
-    first = rows[0][1]
-    if all(_number(cell) is None for cell in first):
-        header = first
-        rows = rows[1:]
-    width = max((len(row) for _, row in rows), default=len(first))
-    xi = _column_index(path, x_column, header, max(width, len(first)), "x")
-    yi = _column_index(path, y_column, header, max(width, len(first)), "y")
-    xs, ys = [], []
-    for number, row in rows:
-        if max(xi, yi) >= len(row):
-            raise DataError(f"{path}: line {number} has {len(row)} column(s), too few for x and y")
-        x, y = _number(row[xi]), _number(row[yi])
-        for value, cell, column in ((x, row[xi], xi + 1), (y, row[yi], yi + 1)):
-            if value is None:
-                raise DataError(f"{path}: line {number}: {cell.strip()[:40]!r} is not a number (column {column})")
-            if not math.isfinite(value):
-                raise DataError(f"{path}: line {number}: {cell.strip()[:40]!r} is not finite (column {column})")
-        xs.append(x)
-        ys.append(y)
-    if len(xs) < 2:
-        raise DataError(f"{path}: has {len(xs)} usable row(s); at least 2 are needed")
-    x_values, y_values = np.array(xs, dtype=np.float64), np.array(ys, dtype=np.float64)
+    """Read x and y from a CSV file (`-`: standard input); raise DataError naming the file (and line) on any problem.
+
+    A well-formed file takes numpy's C reader (engine.csv_fast); anything else, or anything it refuses, the
+    careful reader below, whose messages name the line and the cell.
+    """
+    from engine.csv_fast import fast_columns
+
+    raw = read_bytes(path)
+    columns = fast_columns(raw, x_column, y_column)
+    if columns is None:
+        columns = _careful_columns(path, decode(path, raw), x_column, y_column)
+    del raw
+    x_values, y_values = columns
     # float32 (the descent's dtype) overflows past ~3e38; squares of residuals far earlier.
     if max(np.abs(x_values).max(), np.abs(y_values).max()) > 1e15:
-        raise DataError(f"{path}: values beyond ±1e15 can't be fitted in float32")
+        raise DataError(f"{shown(path)}: values beyond ±1e15 can't be fitted in float32")
     return Dataset(x=x_values, y=y_values, source=path)
+
+
+def _careful_columns(path: str, text: str, x_column: str, y_column: str) -> tuple[np.ndarray, np.ndarray]:
+    """x and y, line by line: slow, but every problem is told with its line and cell."""
+    name = shown(path)
+    sample = []
+    for number, line in enumerate(split_lines(text), start=1):
+        if len(line) > MAX_LINE:
+            raise DataError(f"{name}: line {number} is longer than {MAX_LINE:,} characters")
+        if line.strip():
+            sample.append(line)
+        if len(sample) >= 20:
+            break
+    separator = separator_of(sample)
+    numbered = ((number, row) for number, row in enumerate(csv.reader(_checked_lines(name, text), delimiter=separator), start=1))
+    rows = ((number, row) for number, row in numbered if any(c.strip() for c in row))
+    try:
+        first_number, first = next(rows)
+    except StopIteration:
+        raise DataError(f"{name}: is empty (it needs at least 2 rows of x,y)") from None
+    except csv.Error as error:
+        raise DataError(f"{name}: not a CSV of numbers ({error})") from None
+    header = first if all(number_of(cell) is None for cell in first) else None
+    pending = [] if header is not None else [(first_number, first)]
+    xi = yi = None
+    xs, ys = array("d"), array("d")  # 8 bytes a value, not a Python float's 24 and a list's 8
+    try:
+        for number, row in chain(pending, rows):
+            if xi is None:
+                width = max(len(row), len(first))
+                xi = _column_index(name, x_column, header, width, "x")
+                yi = _column_index(name, y_column, header, width, "y")
+            if max(xi, yi) >= len(row):
+                raise DataError(f"{name}: line {number} has {len(row)} column(s), too few for x and y")
+            x, y = number_of(row[xi]), number_of(row[yi])
+            for value, cell, column in ((x, row[xi], xi + 1), (y, row[yi], yi + 1)):
+                if value is None:
+                    raise DataError(f"{name}: line {number}: {cell.strip()[:40]!r} is not a number (column {column})")
+                if not math.isfinite(value):
+                    raise DataError(f"{name}: line {number}: {cell.strip()[:40]!r} is not finite (column {column})")
+            xs.append(x)
+            ys.append(y)
+    except csv.Error as error:
+        # a cell past the csv module's field limit (128 KiB): no number is that long
+        raise DataError(f"{name}: not a CSV of numbers ({error})") from None
+    if xi is None:
+        _column_index(name, x_column, header, len(first), "x")
+        _column_index(name, y_column, header, len(first), "y")
+    if len(xs) < 2:
+        raise DataError(f"{name}: has {len(xs)} usable row(s); at least 2 are needed")
+    return np.frombuffer(xs, dtype=np.float64).copy(), np.frombuffer(ys, dtype=np.float64).copy()
+
+
+def _checked_lines(name: str, text: str):
+    for number, line in enumerate(split_lines(text), start=1):
+        if len(line) > MAX_LINE:
+            raise DataError(f"{name}: line {number} is longer than {MAX_LINE:,} characters")
+        yield line

@@ -53,7 +53,9 @@ def explain_divergence(
     )
 
 
-def explain_stall(snapshot, optimum, analysis: Analysis | None, lr: float | None = None, optimizer: str = "manual") -> str | None:
+def explain_stall(
+    snapshot, optimum, analysis: Analysis | None, lr: float | None = None, optimizer: str = "manual", standardized: bool = False
+) -> str | None:
     """Words for a run that ended close to the optimum across the valley but far from it along it; None otherwise.
 
     Needs the exact analysis (the valley's direction) and the least-squares optimum; the valley
@@ -77,10 +79,10 @@ def explain_stall(snapshot, optimum, analysis: Analysis | None, lr: float | None
     slow = names[int(np.argmax(np.abs(analysis.slow_direction)))]
     fast = names[int(np.argmax(np.abs(analysis.fast_direction)))]
     params, best = snapshot.params, optimum.params
-    kappa_text = "infinite" if math.isinf(kappa) else f"about {kappa:,.0f}"
+    kappa_text = condition_words(analysis)
     text = (
-        f"After {snapshot.step} steps {fast} = {params[fast]:.4g} is close to its optimum {best[fast]:.4g}, "
-        f"but {slow} = {params[slow]:.4g} is still far from {best[slow]:.4g}: the loss is a long, narrow valley "
+        f"After {snapshot.step} steps {_fast_clause(fast, params[fast], best[fast])}"
+        f"{slow} = {params[slow]:.4g} is still far from {best[slow]:.4g}: the loss is a long, narrow valley "
         f"(condition number κ = λmax/λmin {kappa_text}), steep across and almost flat along its floor, where {slow} mostly lies."
     )
     rate = contraction(analysis, lr) if lr is not None else None
@@ -91,7 +93,7 @@ def explain_stall(snapshot, optimum, analysis: Analysis | None, lr: float | None
             f" An lr small enough for the steep side ({_g(lr)} < lr_max {_g(analysis.lr_max)}) removes only "
             f"lr·λmin = {100 * per_step:.2g}% of the error along the floor per step: shrinking it 1000× takes about {steps:,.0f} steps."
         )
-    return text + " Standardizing x (--standardize) makes the valley round, and every direction converges alike."
+    return text + _standardize_advice(standardized)
 
 
 def warn_lr(analysis: Analysis | None, lr: float, optimizer: str = "manual") -> str | None:
@@ -102,3 +104,57 @@ def warn_lr(analysis: Analysis | None, lr: float, optimizer: str = "manual") -> 
     best = "" if analysis.lr_best is None else f"; lr_best = {_g(analysis.lr_best)}"
     rule = "plain gradient descent will diverge" if optimizer in PLAIN_GD else f"plain gradient descent would diverge ({optimizer} may too)"
     return f"lr {_g(lr)} is above lr_max = 2/λmax = {_g(analysis.lr_max)}{estimate}: {rule}{best}."
+
+
+CLOSE = 0.01
+"""A parameter within this fraction of its optimum's size (or of 1, for an optimum near 0) is "close to" it."""
+BEYOND_DOUBLE = 1e15
+"""Past this κ, λmin is below float64's rounding of λmax: a solve in these units (or in float64 sums of ΦᵀΦ)
+can't see the flat direction, though the problem is not singular."""
+
+
+def condition_words(analysis: Analysis) -> str:
+    """κ as the explanations say it: "about 13,208", "> 1e15" (beyond double precision), or "infinite: singular"."""
+    kappa = analysis.condition_number
+    if analysis.singular or kappa is None or math.isinf(kappa):
+        return "infinite: the problem is singular (fewer distinct x than parameters)"
+    if kappa > BEYOND_DOUBLE:
+        return "> 1e15, beyond double precision"
+    return f"about {kappa:,.0f}"
+
+
+def kappa_short(analysis: Analysis) -> str:
+    """κ in a figure's few characters: "13,208", "> 1e15", "∞ (singular)"."""
+    kappa = analysis.condition_number
+    if kappa is None:
+        return "–"
+    if analysis.singular or math.isinf(kappa):
+        return "∞ (singular)"
+    return "> 1e15" if kappa > BEYOND_DOUBLE else f"{kappa:,.0f}"
+
+
+def _fast_clause(name: str, value: float, best: float) -> str:
+    """"k = 1.01 is close to its optimum 1.01, but " only when it is (within CLOSE); otherwise nothing is said of it."""
+    if abs(value - best) <= CLOSE * max(abs(best), 1.0):
+        return f"{name} = {value:.4g} is close to its optimum {best:.4g}, but "
+    return ""
+
+
+def _standardize_advice(standardized: bool) -> str:
+    """The remedy for a long valley; never advised when it is already applied."""
+    if standardized:
+        return (
+            " x is already standardized, so the valley's length comes from the model's own features: "
+            "more steps, or lbfgs (which follows the curvature), get along its floor."
+        )
+    return " Standardizing x (--standardize) makes the valley round, and every direction converges alike."
+
+
+def explain_excess(loss: float | None, optimum_loss: float, excess: float | None, dtype: str) -> str | None:
+    """Words for a final loss that reads below the least-squares optimum (float32 rounding); None when it doesn't."""
+    if loss is None or excess is None or not loss < optimum_loss:
+        return None
+    return (
+        f"The loss reads {optimum_loss - loss:.3g} below the least-squares optimum: that is {dtype} rounding in the descent. "
+        f"In float64, at these parameters, the loss is {excess:.3g} above it."
+    )

@@ -27,7 +27,8 @@ BLOCK = 1 << 17
 
 
 class LinearInParameters:
-    """predictions = Φ(x_fit)·θ; `linear` is Φ = [x, 1] with θ = (k, b), `poly:D` is Φ = [1, x, …, x^D]."""
+    """predictions = Φ(x_fit)·θ; `linear` is Φ = [x, 1] with θ = (k, b), `slope` Φ = [x] with θ = (k),
+    `poly:D` Φ = [1, x, …, x^D]."""
 
     linear_in_parameters = True
 
@@ -35,7 +36,7 @@ class LinearInParameters:
         self.kind = kind
         self.degree = degree
         self.scaling = scaling
-        self.names = ("k", "b") if kind == "linear" else tuple(f"c{j}" for j in range(degree + 1))
+        self.names = {"linear": ("k", "b"), "slope": ("k",)}.get(kind) or tuple(f"c{j}" for j in range(degree + 1))
         self.theta = torch.tensor(start, dtype=dtype, device=device, requires_grad=True)
         self.tensors = [self.theta]
         self.parameter_count = len(self.names)
@@ -45,11 +46,15 @@ class LinearInParameters:
         """Φ as a float64 numpy array, shape (N, P)."""
         if self.kind == "linear":
             return np.stack([x_fit, np.ones_like(x_fit)], axis=1)
+        if self.kind == "slope":
+            return np.asarray(x_fit, dtype=np.float64).reshape(-1, 1)
         return np.vander(x_fit, self.degree + 1, increasing=True)
 
     def features(self, x_fit: torch.Tensor) -> torch.Tensor:
         if self.kind == "linear":
             return torch.stack([x_fit, torch.ones_like(x_fit)], dim=1)
+        if self.kind == "slope":
+            return x_fit.unsqueeze(1)
         return torch.stack([x_fit**j for j in range(self.degree + 1)], dim=1)
 
     def forward_on(self, x_fit: torch.Tensor) -> Callable[[], torch.Tensor]:
@@ -99,6 +104,8 @@ class LinearInParameters:
         # the exact linear map θ_data = T·θ_fit (solving a Vandermonde system instead loses digits at degree 10).
         if self.scaling == Scaling():
             return np.eye(len(self.names))
+        if self.kind == "slope":  # x_fit = x/c (never shifted: engine.problem.x_scaling), so k = k_fit/c
+            return np.array([[1.0 / self.scaling.scale]])
         s, c = self.scaling.shift, self.scaling.scale
         size = self.degree + 1 if self.kind == "poly" else 2
         power = np.zeros((size, size))  # in powers of x: column j is x_fitʲ
@@ -131,6 +138,8 @@ def build_model(spec: str, scaling: Scaling, rng: np.random.Generator, dtype, de
     `target` is y's standardization, used by the MLP alone (a linear model's θ absorbs any scale of y).
     """
     kind, size = parse_model(spec)
+    if kind == "slope":
+        return LinearInParameters(kind, 1, scaling, rng.uniform(0.0, 1.0, 1), dtype, device)
     if kind in ("linear", "poly"):
         count = 2 if kind == "linear" else size + 1
         return LinearInParameters(kind, size, scaling, rng.uniform(0.0, 1.0, count), dtype, device)

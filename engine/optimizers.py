@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from engine.settings import Settings
+from engine.settings import Settings, weight_decay_of
 
 
 class ManualDescent:
@@ -36,22 +36,23 @@ class ManualDescent:
 def make_optimizer(settings: Settings, tensors: list[torch.Tensor]):
     """The optimizer `settings.optimizer` names, over the model's tensors (a torch.optim one, or ManualDescent)."""
     name, lr = settings.optimizer, settings.lr
+    decay = weight_decay_of(settings)  # torch's own default unless set: 0.01 for adamw, 0 for the rest
     if name == "manual":
         return ManualDescent(tensors, lr)
     if name == "sgd":
-        return torch.optim.SGD(tensors, lr=lr)
+        return torch.optim.SGD(tensors, lr=lr, weight_decay=decay)
     if name == "momentum":
-        return torch.optim.SGD(tensors, lr=lr, momentum=settings.momentum)
+        return torch.optim.SGD(tensors, lr=lr, momentum=settings.momentum, weight_decay=decay)
     if name == "nesterov":
-        return torch.optim.SGD(tensors, lr=lr, momentum=settings.momentum, nesterov=True)
+        return torch.optim.SGD(tensors, lr=lr, momentum=settings.momentum, nesterov=True, weight_decay=decay)
     if name == "adam":
-        return torch.optim.Adam(tensors, lr=lr)
+        return torch.optim.Adam(tensors, lr=lr, weight_decay=decay)
     if name == "adamw":
-        return torch.optim.AdamW(tensors, lr=lr)
+        return torch.optim.AdamW(tensors, lr=lr, weight_decay=decay)
     if name == "rmsprop":
-        return torch.optim.RMSprop(tensors, lr=lr)
+        return torch.optim.RMSprop(tensors, lr=lr, weight_decay=decay)
     if name == "adagrad":
-        return torch.optim.Adagrad(tensors, lr=lr)
+        return torch.optim.Adagrad(tensors, lr=lr, weight_decay=decay)
     if name == "lbfgs":
         return torch.optim.LBFGS(tensors, lr=lr, line_search_fn="strong_wolfe")
     raise ValueError(f"unknown optimizer {name!r}")

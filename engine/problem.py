@@ -13,10 +13,12 @@ from engine.errors import SettingError
 from engine.losses import LossFn, make_loss
 from engine.memory import check_fits
 from engine.model import build_model, start_rng
+from engine.precision import CastCheck, check_cast
 from engine.scaling import Scaling
-from engine.settings import Settings, validate
+from engine.settings import Settings, parse_model, validate
 
 DTYPE = torch.float32  # the tutorial's dtype, and what GPUs are fast at
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
 @dataclass
@@ -39,6 +41,8 @@ class Problem:
     y_train: torch.Tensor
     x_test: torch.Tensor
     y_test: torch.Tensor
+    cast: CastCheck | None = None
+    """What casting the training data to float32 changed (engine.precision); None in float64."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -64,6 +68,17 @@ def check_holdout(count: int, fraction: float) -> None:
         )
 
 
+def x_scaling(settings: Settings, x: np.ndarray) -> Scaling:
+    """How x is fitted: as it is, or standardized; `slope` only scaled (by x's root mean square), since
+    y = k·x has no intercept to absorb a shift."""
+    if not settings.standardize:
+        return Scaling()
+    if parse_model(settings.model)[0] != "slope":
+        return Scaling.standardizing(x)
+    size = float(np.sqrt(np.mean(np.square(x))))
+    return Scaling(0.0, size if size > 0 else 1.0)
+
+
 def make_problem(settings: Settings, dataset: Dataset | None = None) -> Problem:
     """The problem the settings describe, on their device; SettingError or DataError when it can't be."""
     settings = validate(settings)
@@ -78,16 +93,19 @@ def make_problem(settings: Settings, dataset: Dataset | None = None) -> Problem:
     def take(values: np.ndarray, indices: np.ndarray) -> np.ndarray:
         return values if every and indices is train else values[indices]
 
-    scaling = Scaling.standardizing(take(dataset.x, train)) if settings.standardize else Scaling()
+    scaling = x_scaling(settings, take(dataset.x, train))
     target = Scaling.standardizing(take(dataset.y, train)) if settings.standardize else Scaling()
 
     def fitted(values: np.ndarray) -> np.ndarray:
         return values if scaling == Scaling() else scaling.apply(values)
 
-    def tensor(values: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor(values, dtype=DTYPE).to(device)
+    dtype = DTYPES[settings.dtype]
 
-    model = build_model(settings.model, scaling, start_rng(settings.seed, settings.start), DTYPE, device, target)
+    def tensor(values: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(values, dtype=dtype).to(device)
+
+    model = build_model(settings.model, scaling, start_rng(settings.seed, settings.start), dtype, device, target)
+    x_fitted, y_fitted = fitted(take(dataset.x, train)), take(dataset.y, train)
     return Problem(
         settings=settings,
         dataset=dataset,
@@ -97,8 +115,9 @@ def make_problem(settings: Settings, dataset: Dataset | None = None) -> Problem:
         scaling=scaling,
         model=model,
         loss_fn=make_loss(settings.loss, settings.huber_delta),
-        x_train=tensor(fitted(take(dataset.x, train))),
-        y_train=tensor(take(dataset.y, train)),
+        x_train=tensor(x_fitted),
+        y_train=tensor(y_fitted),
         x_test=tensor(fitted(dataset.x[test])),
         y_test=tensor(dataset.y[test]),
+        cast=check_cast(x_fitted, y_fitted) if dtype == torch.float32 else None,
     )

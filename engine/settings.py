@@ -16,6 +16,9 @@ OPTIMIZERS = ("manual", "sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop
 LOSSES = ("mse", "mae", "huber")
 DATASETS = ("linear", "quadratic", "sine", "outliers")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+DTYPES = ("float32", "float64")
+ADAMW_WEIGHT_DECAY = 0.01
+"""torch.optim.AdamW's own default weight decay; every other rule's default is 0."""
 
 # Past this many points a run needs more memory than a workstation has; the memory guard
 # (engine.memory) refuses smaller sizes too when they don't fit in what is free.
@@ -52,10 +55,17 @@ class Settings:
     momentum: float = field(default=0.9, metadata=_doc("momentum of momentum/nesterov (0 ≤ m < 1)", "Descent"))
     loss: str = field(default="mse", metadata=_doc("loss function", "Descent", choices=LOSSES))
     huber_delta: float = field(default=1.0, metadata=_doc("huber loss's delta (> 0)", "Descent"))
-    model: str = field(default="linear", metadata=_doc("linear, poly:D (1 ≤ D ≤ 10) or mlp:H (1 ≤ H ≤ 256)", "Descent"))
+    model: str = field(
+        default="linear", metadata=_doc("linear, slope (y = k·x), poly:D (1 ≤ D ≤ 10) or mlp:H (1 ≤ H ≤ 256)", "Descent")
+    )
     standardize: bool = field(default=False, metadata=_doc("fit on standardized x; report in data units", "Descent"))
     batch_size: int | None = field(default=None, metadata=_doc("points per update (≥ 1); default: all of them", "Descent"))
     start: int = field(default=0, metadata=_doc("which random start on the same data (≥ 0)", "Descent"))
+    weight_decay: float | None = field(
+        default=None,
+        metadata=_doc(f"weight decay (≥ 0); default: torch's, {ADAMW_WEIGHT_DECAY:g} for adamw, 0 for the rest", "Descent"),
+    )
+    dtype: str = field(default="float32", metadata=_doc("float32 (the tutorial's) or float64 (for hard data)", "Descent", choices=DTYPES))
     device: str = field(default="auto", metadata=_doc("auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps", "Descent"))
 
     def with_changes(self, **changes) -> Settings:
@@ -96,18 +106,25 @@ def _is_whole(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+def weight_decay_of(settings: Settings) -> float:
+    """The weight decay a run applies: the setting, or torch's default for its optimizer."""
+    if settings.weight_decay is not None:
+        return float(settings.weight_decay)
+    return ADAMW_WEIGHT_DECAY if settings.optimizer == "adamw" else 0.0
+
+
 def parse_model(spec: str) -> tuple[str, int]:
-    """`linear` → ("linear", 1); `poly:3` → ("poly", 3); `mlp:16` → ("mlp", 16)."""
+    """`linear` → ("linear", 1); `slope` → ("slope", 1); `poly:3` → ("poly", 3); `mlp:16` → ("mlp", 16)."""
     kind, _, size = spec.partition(":")
-    if kind == "linear" and not size:
-        return "linear", 1
+    if kind in ("linear", "slope") and not size:
+        return kind, 1
     limits = {"poly": 10, "mlp": 256}
     # at most 4 digits: int() refuses past 4,300 of them, with a ValueError that is not a SettingError
     if kind in limits and _is_whole(size.strip()) and len(size.strip()) <= 4:
         number = int(size)
         if 1 <= number <= limits[kind]:
             return kind, number
-    raise SettingError("model", f"must be linear, poly:D with 1 ≤ D ≤ 10, or mlp:H with 1 ≤ H ≤ 256 (got {_quoted(spec)})")
+    raise SettingError("model", f"must be linear, slope, poly:D with 1 ≤ D ≤ 10, or mlp:H with 1 ≤ H ≤ 256 (got {_quoted(spec)})")
 
 
 def validate(settings: Settings) -> Settings:
@@ -151,6 +168,12 @@ def validate(settings: Settings) -> Settings:
     if not s.huber_delta > 0:
         raise SettingError("huber_delta", f"must be greater than 0 (got {s.huber_delta:g})")
     parse_model(s.model)
+    if s.weight_decay is not None and not (isinstance(s.weight_decay, (int, float)) and 0 <= s.weight_decay < math.inf):
+        raise SettingError("weight_decay", f"must be a finite number ≥ 0 (got {s.weight_decay!r}); leave it out for torch's default")
+    if s.weight_decay and s.optimizer in ("manual", "lbfgs"):
+        raise SettingError("weight_decay", f"{s.optimizer} has no weight decay; use sgd (or another torch.optim rule) for it")
+    if s.dtype not in DTYPES:
+        raise SettingError("dtype", f"must be one of {', '.join(DTYPES)} (got {_quoted(str(s.dtype))})")
     if s.batch_size is not None and s.batch_size < 1:
         raise SettingError("batch_size", f"must be at least 1 (got {_count(s.batch_size)}); leave it out for the full batch")
     kind, _, index = s.device.partition(":")

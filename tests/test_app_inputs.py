@@ -25,6 +25,7 @@ BAD_VALUES = {
     "huber_delta": ["0", "-1", "inf"],
     "model": ["", "cubic", "poly:0", "poly:99", "mlp:1000"],
     "batch_size": ["0", "-3", "many"],
+    "weight_decay": ["-0.1", "nan", "inf", "lots"],
     "start": ["-1", "x"],
     "device": ["gpu", "cuda:x", ""],
     "x_column": ["", "   "],
@@ -45,7 +46,8 @@ def test_every_typed_setting_is_covered():
 
 @pytest.mark.parametrize(
     ("name", "text", "value"),
-    [("points", "1_000", 1000), ("points", "1e3", 1000), ("lr", "2e-4", 2e-4), ("batch_size", "", None), ("model", "poly:3", "poly:3")],
+    [("points", "1_000", 1000), ("points", "1e3", 1000), ("lr", "2e-4", 2e-4), ("batch_size", "", None), ("model", "poly:3", "poly:3"),
+     ("weight_decay", "", None), ("weight_decay", "0", 0.0), ("model", "slope", "slope")],
 )
 def test_good_values_parse(name, text, value):
     assert check(FIELDS[name], text, Settings()) == (value, None)

@@ -14,7 +14,7 @@ from engine.config import ConfigError, config_text, layered_settings, parse_conf
 from engine.settings import Settings
 from tui.cli.main import main
 
-TIMINGS = ("seconds", "steps_per_second")
+TIMINGS = ("seconds", "steps_per_second", "warmup_seconds")
 
 
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -31,7 +31,7 @@ def run_json(capsys, *argv: str) -> dict:
     assert code in (0, 1), err
     report = json.loads(out)
     for key in TIMINGS:
-        report.pop(key)
+        report.pop(key, None)
     return report
 
 

@@ -134,8 +134,8 @@ def _fps(text: str) -> int:
 
 def _dataset_or_fail(settings):
     """A data file that can't be read is a bad option: say so on the command line, before the screen opens."""
+    _fits_or_fail(settings)  # a CSV file: from its size, before it is read
     if settings.data is None:
-        _fits_or_fail(settings)
         return None
     from engine.csv_data import read_csv
     from engine.errors import DataError

@@ -62,7 +62,7 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
-_TYPES = {"int": _integer, "float": _number, "str": str, "str | None": str, "int | None": _integer}
+_TYPES = {"int": _integer, "float": _number, "float | None": _number, "str": str, "str | None": str, "int | None": _integer}
 
 
 def add_setting_options(parser: argparse.ArgumentParser) -> None:
@@ -72,7 +72,10 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
         group_name = f.metadata["group"]
         group = groups.setdefault(group_name, parser.add_argument_group(group_name))
         default = f.default if f.default is not MISSING else None
-        help_text = f"{f.metadata['help']} (default: {default})"
+        # a help that names its own default ("default: all of them") says it better than "(default: None)"
+        help_text = f.metadata["help"]
+        if default is not None or "default:" not in help_text:
+            help_text += f" (default: {default})"
         if f.type in ("bool", bool):
             group.add_argument(option_name(f.name), dest=f.name, action=argparse.BooleanOptionalAction, default=None, help=help_text)
             continue

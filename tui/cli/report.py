@@ -12,8 +12,11 @@ def finite_or_none(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float, analysis=None) -> dict:
-    """The `--json` object of one run; `analysis` (engine.analysis.Analysis) is of the problem as optimized."""
+def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float, analysis=None, cast=None) -> dict:
+    """The `--json` object of one run; `analysis` (engine.analysis.Analysis) is of the problem as optimized,
+    `cast` (engine.precision.CastCheck) what float32 did to the data (None in float64)."""
+    from engine.optimum import excess_loss
+
     report = {
         "steps": last.step,
         "initial_loss": finite_or_none(first.loss),
@@ -24,6 +27,10 @@ def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float
         "grads": _named(last.grads) if last.layout.names else None,
         "parameter_count": last.layout.size,
         "optimum": None if optimum is None else {"params": optimum.params, "loss": optimum.loss},
+        # L − L* at the final parameters, in float64 on the data as given: ≥ 0, whatever the descent's dtype read.
+        "excess_loss": finite_or_none(excess_loss(optimum, last.vector)),
+        "dtype": problem.settings.dtype,
+        "cast": None if cast is None else cast.as_dict(),
         "analysis": None if analysis is None else analysis.as_dict(),
         "diverged": last.status == "diverged",
         "diverged_at": last.diverged_at,
@@ -49,13 +56,16 @@ def summary_lines(report: dict, settings, analysis=None, notes=()) -> list[str]:
     else:
         params = ", ".join(f"{name} = {_number(value)}" for name, value in report["params"].items())
     lines = [
-        f"{report['steps']} steps of {settings.optimizer} at lr {settings.lr:g} on {report['points']} points ({report['device']})",
+        f"{report['steps']} steps of {settings.optimizer} at lr {settings.lr:g}{_decay(settings)} on {report['points']} points "
+        f"({report['device']}, {report.get('dtype', settings.dtype)})",
         f"loss {_number(report['initial_loss'])} → {_number(report['loss'])}    {params}",
     ]
     optimum = report["optimum"]
     if optimum is not None:
         best = ", ".join(f"{name} = {_number(value)}" for name, value in optimum["params"].items())
         lines.append(f"least squares: loss {_number(optimum['loss'])}    {best}")
+        if report.get("excess_loss") is not None:
+            lines.append(f"excess loss L − L* = {report['excess_loss']:.6g} (in float64, at the final parameters)")
     if "test_loss" in report:
         lines.append(f"held-out loss {_number(report['test_loss'])} on {report['test_points']} points")
     if report.get("interrupted"):
@@ -71,7 +81,10 @@ def summary_lines(report: dict, settings, analysis=None, notes=()) -> list[str]:
         lines.append(why.replace("Diverged", "DIVERGED", 1))
     lines.extend(notes)
     rate = report["steps_per_second"]
-    lines.append(f"{report['seconds']:.3f} s descending" + (f", {rate:,.0f} steps/s" if rate else ""))
+    warmup = report.get("warmup_seconds") or 0.0
+    # steps/s leaves the first update out (tui/cli/run.py); its one-off set-up is said when it is worth a word
+    warm = f" (the first update, {warmup:.3f} s with torch's one-off set-up, left out)" if warmup >= 0.01 else ""
+    lines.append(f"{report['seconds']:.3f} s descending" + (f", {rate:,.0f} steps/s{warm}" if rate else ""))
     return lines
 
 
@@ -79,12 +92,22 @@ def _curvature_line(analysis) -> str:
     if not analysis.exact:
         limit = "" if analysis.lr_max is None or not math.isfinite(analysis.lr_max) else f", lr_max ≈ 2/λmax = {analysis.lr_max:.3g}"
         return f"curvature at the start (estimated): λmax ≈ {analysis.lambda_max:.4g}{limit}"
-    kappa = analysis.condition_number
-    kappa_text = "inf" if kappa is None or math.isinf(kappa) else f"{kappa:,.0f}"
+    from engine.explain import kappa_short
+
+    kappa_text = kappa_short(analysis)
+    kappa_text = kappa_text if kappa_text.startswith(">") else f"= {kappa_text}"
     return (
-        f"curvature: λmax = {analysis.lambda_max:.4g}, λmin = {analysis.lambda_min:.4g}, κ = {kappa_text}; "
+        f"curvature: λmax = {analysis.lambda_max:.4g}, λmin = {analysis.lambda_min:.4g}, κ {kappa_text}; "
         f"lr_max = 2/λmax = {analysis.lr_max:.3g}, lr_best = 2/(λmax+λmin) = {analysis.lr_best:.3g}"
     )
+
+
+def _decay(settings) -> str:
+    """", weight decay 0.01" where the update rule applies one (adamw's default among them); nothing otherwise."""
+    from engine.settings import weight_decay_of
+
+    decay = weight_decay_of(settings)
+    return f", weight decay {decay:g}" if decay else ""
 
 
 def _number(value: float | None) -> str:

@@ -20,6 +20,8 @@ from tui.literal import visible
 EXIT_DONE, EXIT_DIVERGED = 0, 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a ctrl+c; SIGTERM 143, SIGHUP 129 (tui/cli/stopping.py)
 PROGRESS_EVERY_S = 0.1  # the bar redraws at most 10 times a second, however fast the steps go
+WARM_UP_STEPS = 1
+"""Updates left out of steps/s: the first pays torch.optim's set-up, lazy imports and first allocations."""
 
 
 def run_headless(
@@ -71,7 +73,7 @@ def run_to_end(problem, history: str | None = None):
     """
     from engine.analysis import analyse
     from engine.descend import descend
-    from engine.explain import explain_stall
+    from engine.explain import explain_excess, explain_stall
     from engine.optimum import least_squares
 
     settings = problem.settings
@@ -80,6 +82,7 @@ def run_to_end(problem, history: str | None = None):
     interrupted = ""
     with _exporting(), history_recorder(history, problem) as record, _progress(settings.steps) as advance:
         start = time.perf_counter()
+        warm = None  # (time, step) once the first update is done: the rate is timed from there
         first = last = None
         next_draw = start
         try:
@@ -88,24 +91,36 @@ def run_to_end(problem, history: str | None = None):
                 first = first or snapshot
                 last = snapshot
                 now = time.perf_counter()
+                if warm is None and snapshot.step >= WARM_UP_STEPS:
+                    warm = (now, snapshot.step)
                 if now >= next_draw:
                     advance(snapshot.step)
                     next_draw = now + PROGRESS_EVERY_S
         except KeyboardInterrupt as error:  # ctrl+c, SIGTERM or SIGHUP (tui/cli/stopping.py)
             interrupted = signal_name(stop_signal(error))
-        seconds = time.perf_counter() - start
+        end = time.perf_counter()
+        seconds = end - start
         if last is not None:
             advance(last.step)
     if last is None:
         return None
-    report = run_report(problem, first, last, optimum, seconds, analysis=analysis)
-    notes = []
+    cast = problem.cast
+    report = run_report(problem, first, last, optimum, seconds, analysis=analysis, cast=cast)
+    if warm is not None and last.step > warm[1] and end > warm[0]:
+        # One-off costs (torch.optim's set-up and first step, lazy imports) are not the rule's speed: the rate
+        # counts the updates after the first one, so a run reports the same rate alone or inside a race.
+        report["steps_per_second"] = (last.step - warm[1]) / (end - warm[0])
+        report["warmup_seconds"] = warm[0] - start
+    notes = [] if cast is None or cast.note() is None else [cast.note()]
     if interrupted:
         report["interrupted"] = True
         report["signal"] = interrupted
     elif last.status != "diverged":
-        stall = explain_stall(last, optimum, analysis, lr=settings.lr, optimizer=settings.optimizer)
-        notes = [stall] if stall else []
+        stall = explain_stall(last, optimum, analysis, lr=settings.lr, optimizer=settings.optimizer, standardized=settings.standardize)
+        notes += [stall] if stall else []
+    if optimum is not None:
+        below = explain_excess(report["loss"], optimum.loss, report["excess_loss"], settings.dtype)
+        notes += [below] if below else []
     return report, analysis, notes, last
 
 

@@ -1,7 +1,7 @@
 """`--export-script FILE.py`: a standalone, tutorial-like script that reproduces a run with torch and numpy.
 
 The script rebuilds the data from the seed as engine/data.py does, starts from the same draws as
-engine/model.py (engine/mlp.py for `mlp:H`), builds the same float32 tensors and features, and takes
+engine/model.py (engine/mlp.py for `mlp:H`), builds the same tensors (in the run's --dtype) and features, and takes
 the same updates, on the same mini-batches when there are some (tui/script_descent.py writes the
 loop), so the loss it prints at the end equals the run's final loss. Every setting enters the script once, as a
 constant written with `repr`; the code around the constants is fixed text, so no setting can inject
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.data import Dataset, load_dataset
-from engine.settings import Settings, parse_model, validate
+from engine.settings import Settings, parse_model, validate, weight_decay_of
 from tui.exports.script_loop import descent_block
 
 MAX_EMBEDDED_POINTS = 20_000
@@ -65,7 +65,7 @@ HEADER = '''
 """Gradient descent fitting noisy points, exported from `descent`: run it to reproduce the run.
 
 It needs only torch and numpy. It rebuilds the same data from the seed, starts from the same
-parameters, takes the same updates in float32 and prints the final loss as `loss=...`.
+parameters, takes the same updates in the same precision and prints the final loss as `loss=...`.
 """
 
 import math
@@ -88,6 +88,11 @@ def _settings_block(s: Settings, batched: bool) -> str:
         names.append("batch_size")
     lines = ["# The run's settings (`descent run --print-config` shows them all)."]
     lines += [_constant(name.upper(), getattr(s, name)) for name in names]
+    if s.optimizer not in ("manual", "lbfgs"):
+        lines.append(_constant("WEIGHT_DECAY", weight_decay_of(s)) + "  # torch's default unless set: 0.01 for adamw, 0 for the rest")
+    # One of two fixed names (validate() allows no other), so no text of the settings reaches the code.
+    precision = "float64" if s.dtype == "float64" else "float32"
+    lines.append(f"DTYPE = torch.{precision}  # the tensors' precision (--dtype)")
     return "\n".join(lines)
 
 
@@ -173,18 +178,24 @@ x_fit = (x - shift) / scale
 # x is fitted as it is (no standardization).
 x_fit = x
 """
+    if s.standardize and kind == "slope":
+        scale = """
+# Scale x by its root mean square over the fitted points, without shifting it: y = k·x has no intercept
+# to absorb a shift. k is fitted in these units.
+x_fit = x / (float(np.sqrt(np.mean(x[train] ** 2))) or 1.0)
+"""
     if kind == "mlp":
         model = _mlp_block(s, size)
     else:
         model = _linear_block(kind, size, needs_model)
     tensors = """
-# The fitted points as float32 tensors.
-x_train = torch.as_tensor(x_fit[train], dtype=torch.float32).to(device)
-y_train = torch.as_tensor(y[train], dtype=torch.float32).to(device)
+# The fitted points as tensors of DTYPE.
+x_train = torch.as_tensor(x_fit[train], dtype=DTYPE).to(device)
+y_train = torch.as_tensor(y[train], dtype=DTYPE).to(device)
 """
     if s.holdout > 0:
-        tensors += """x_test = torch.as_tensor(x_fit[test], dtype=torch.float32).to(device)
-y_test = torch.as_tensor(y[test], dtype=torch.float32).to(device)
+        tensors += """x_test = torch.as_tensor(x_fit[test], dtype=DTYPE).to(device)
+y_test = torch.as_tensor(y[test], dtype=DTYPE).to(device)
 """
     if kind == "mlp":
         predict = "\n\n# The predictions at every fitted point.\ndef predict():\n    return model(x_train)\n"
@@ -211,7 +222,19 @@ def predict():
 
 
 def _linear_block(kind: str, degree: int, needs_model: bool) -> str:
-    if kind == "linear":
+    if kind == "slope":
+        text = """
+# The model: a line through the origin, predictions = Φ·θ with Φ = [x] and θ = (k), its slope,
+# started from a uniform draw in [0, 1) seeded with (SEED, START).
+
+
+def features(x):
+    return x.unsqueeze(1)
+
+
+theta = torch.tensor(np.random.default_rng([SEED, START]).uniform(0.0, 1.0, 1), dtype=DTYPE, device=device, requires_grad=True)
+"""
+    elif kind == "linear":
         text = """
 # The model: predictions = Φ·θ with Φ = [x, 1] and θ = (k, b), the line's slope and intercept,
 # started from uniform draws in [0, 1) seeded with (SEED, START), as in the tutorial.
@@ -221,7 +244,7 @@ def features(x):
     return torch.stack([x, torch.ones_like(x)], dim=1)
 
 
-theta = torch.tensor(np.random.default_rng([SEED, START]).uniform(0.0, 1.0, 2), dtype=torch.float32, device=device, requires_grad=True)
+theta = torch.tensor(np.random.default_rng([SEED, START]).uniform(0.0, 1.0, 2), dtype=DTYPE, device=device, requires_grad=True)
 """
     else:
         text = f"""
@@ -235,7 +258,7 @@ def features(x):
 
 
 theta = torch.tensor(
-    np.random.default_rng([SEED, START]).uniform(0.0, 1.0, DEGREE + 1), dtype=torch.float32, device=device, requires_grad=True
+    np.random.default_rng([SEED, START]).uniform(0.0, 1.0, DEGREE + 1), dtype=DTYPE, device=device, requires_grad=True
 )
 """
     if needs_model:
@@ -267,7 +290,7 @@ HIDDEN = {int(hidden)!r}
 start_rng = np.random.default_rng([SEED, START])
 bound = 1.0 / np.sqrt(HIDDEN)
 start = np.concatenate([start_rng.uniform(-1.0, 1.0, 2 * HIDDEN), start_rng.uniform(-bound, bound, HIDDEN + 1)])
-theta = torch.tensor(start, dtype=torch.float32, device=device, requires_grad=True)
+theta = torch.tensor(start, dtype=DTYPE, device=device, requires_grad=True)
 
 
 def model(x):

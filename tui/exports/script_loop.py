@@ -18,13 +18,13 @@ _LOSSES = {
 }
 
 _OPTIMIZERS = {
-    "sgd": "torch.optim.SGD([theta], lr=LR)",
-    "momentum": "torch.optim.SGD([theta], lr=LR, momentum=MOMENTUM)",
-    "nesterov": "torch.optim.SGD([theta], lr=LR, momentum=MOMENTUM, nesterov=True)",
-    "adam": "torch.optim.Adam([theta], lr=LR)",
-    "adamw": "torch.optim.AdamW([theta], lr=LR)",
-    "rmsprop": "torch.optim.RMSprop([theta], lr=LR)",
-    "adagrad": "torch.optim.Adagrad([theta], lr=LR)",
+    "sgd": "torch.optim.SGD([theta], lr=LR, weight_decay=WEIGHT_DECAY)",
+    "momentum": "torch.optim.SGD([theta], lr=LR, momentum=MOMENTUM, weight_decay=WEIGHT_DECAY)",
+    "nesterov": "torch.optim.SGD([theta], lr=LR, momentum=MOMENTUM, nesterov=True, weight_decay=WEIGHT_DECAY)",
+    "adam": "torch.optim.Adam([theta], lr=LR, weight_decay=WEIGHT_DECAY)",
+    "adamw": "torch.optim.AdamW([theta], lr=LR, weight_decay=WEIGHT_DECAY)",
+    "rmsprop": "torch.optim.RMSprop([theta], lr=LR, weight_decay=WEIGHT_DECAY)",
+    "adagrad": "torch.optim.Adagrad([theta], lr=LR, weight_decay=WEIGHT_DECAY)",
     "lbfgs": 'torch.optim.LBFGS([theta], lr=LR, line_search_fn="strong_wolfe")',
 }
 

@@ -49,12 +49,16 @@ PATH_POINTS = 4000
 class Insight:
     """The run's analysis and explanations, and the panels that show them (analysis, landscape, autograd)."""
 
-    def __init__(self, analysis_panel, landscape, autograd, fit, loss, notify: Callable) -> None:
+    def __init__(self, analysis_panel, landscape, autograd, fit, loss, notify: Callable, loss_curve=None) -> None:
         self.analysis_panel, self.landscape, self.autograd = analysis_panel, landscape, autograd
+        self.loss_curve = loss_curve
+        """L(k) for a one-parameter model (`slope`), shown by `l` in the landscape's place."""
         self.fit, self.loss = fit, loss
         """The plots the landscape and the autograd panel take turns with."""
         self.notify = notify
         self.landscape.display = self.autograd.display = False
+        if loss_curve is not None:
+            loss_curve.display = False
         self.live = None
         """The run's LiveAnalysis (engine.analysis), made in the prepare thread."""
         self.analysis = None
@@ -67,12 +71,15 @@ class Insight:
         self.remark: str | None = None
         """Why the finished run went as it did (a divergence or a stall), under the numbers."""
         self.path: list[np.ndarray] = []
+        self.problem = None
+        """The run's problem once made: its float32 cast check is said on the status line."""
 
     def reset(self, settings) -> None:
         """A new run is being made: nothing of the old one's analysis or path applies."""
         self.live = self.analysis = self.start_analysis = self.optimum = None
         self.typed_warning = self.remark = None
         self.path = []
+        self.problem = None
         self.show(settings)
 
     def ready(self, message, settings) -> tuple[object, int]:
@@ -81,11 +88,16 @@ class Insight:
         if message.analysis is not None:
             self.live, self.analysis = message.analysis
             self.start_analysis = self.analysis
-        two = two_parameters(message.problem)
-        self.path = [message.first.vector.copy()] if two else []
+        self.problem = message.problem
+        drawn = has_landscape(message.problem)
+        self.path = [message.first.vector.copy()] if drawn else []
         self.landscape.reset(message.problem, message.optimum)
+        if self.loss_curve is not None:
+            self.loss_curve.reset(message.problem, message.optimum)
+            if self.loss_curve.display and self.loss_curve.curve is None:  # the model changed: its curve is gone
+                self.loss_curve.display, self.fit.display = False, True
         self.show(settings)
-        return self.live, (max(1, settings.steps // PATH_POINTS) if two else 0)
+        return self.live, (max(1, settings.steps // PATH_POINTS) if drawn else 0)
 
     def frame(self, frame, settings) -> None:
         """A frame came: a newer estimate to show, and θ's path so far."""
@@ -105,6 +117,8 @@ class Insight:
             self.autograd.show(problem, snapshot)
         if self.landscape.display and self.path:
             self.landscape.show(np.array(self.path)[:, :2], snapshot.vector[:2])
+        if self.loss_curve is not None and self.loss_curve.display and self.path:
+            self.loss_curve.show(np.array(self.path)[:, 0], float(snapshot.vector[0]))
 
     def divergence(self, snapshot, settings) -> str:
         """The status note for a divergence: the step, lr against lr_max (both numbers), and what to do."""
@@ -120,17 +134,19 @@ class Insight:
         """A finished run far from the optimum along the valley: say so in words."""
         from engine.explain import explain_stall
 
-        text = explain_stall(snapshot, self.optimum, self.analysis, settings.lr, settings.optimizer)
+        text = explain_stall(snapshot, self.optimum, self.analysis, settings.lr, settings.optimizer, standardized=settings.standardize)
         if text:
             self.remark = text
             self.show(settings)
             self.notify(headline(text), title="Stalled along the valley", severity="warning", timeout=10)
 
     def note(self, state: str, settings) -> str:
-        """The status note before a run, or while paused: the lr warning when lr > lr_max."""
+        """The status note before a run, or while paused: the lr warning when lr > lr_max, else what float32 did to the data."""
         if state not in ("ready", "paused", "done"):
             return ""
-        return self.typed_warning or (self._warning(settings.lr, settings) if state != "done" else None) or ""
+        warning = self.typed_warning or (self._warning(settings.lr, settings) if state != "done" else None)
+        cast = getattr(self.problem, "cast", None)
+        return warning or (cast.note() if cast is not None else None) or ""
 
     def typed_lr(self, text: str, settings) -> None:
         """An lr typed above lr_max warns at once, before Enter and before the run."""
@@ -158,17 +174,25 @@ class Insight:
         return float(f"{analysis.lr_best:g}")
 
     def toggle_landscape(self, problem, snapshot, model: str) -> None:
-        """The landscape instead of the fit, or back; only a two-parameter model has one to draw."""
-        if self.landscape.display:
+        """The landscape instead of the fit, or back; a two-parameter model's is a surface, a one-parameter model's a curve L(k)."""
+        curve = self.loss_curve
+        if self.landscape.display or (curve is not None and curve.display):
             self.landscape.display, self.fit.display = False, True
+            if curve is not None:
+                curve.display = False
             return
         if problem is None:
             self.notify("the run is not ready yet", title="Landscape", severity="warning")
             return
+        if curve is not None and curve.curve is not None:
+            curve.display, self.fit.display = True, False
+            if snapshot is not None:
+                self.draw(problem, snapshot)
+            return
         if not two_parameters(problem):
             size = snapshot.layout.size if snapshot is not None else "more"
             self.notify(
-                f"the landscape needs a model with two parameters (linear or poly:1); {model} has {size}",
+                f"the landscape needs a model with one or two parameters (slope, linear or poly:1); {model} has {size}",
                 title="Landscape unavailable",
                 severity="warning",
             )
@@ -201,6 +225,12 @@ def two_parameters(problem) -> bool:
     """Whether the problem's model is linear in two parameters: the ones whose landscape is drawn."""
     model = getattr(problem, "model", None)
     return bool(getattr(model, "linear_in_parameters", False)) and len(model.names) == 2
+
+
+def has_landscape(problem) -> bool:
+    """A curve (one parameter) or a surface (two) to draw the path on."""
+    model = getattr(problem, "model", None)
+    return bool(getattr(model, "linear_in_parameters", False)) and len(model.names) in (1, 2)
 
 
 def headline(text: str) -> str:

@@ -20,6 +20,7 @@ from tui.widgets.analysis_panel import AnalysisPanel
 from tui.widgets.autograd_panel import AutogradPanel
 from tui.widgets.fit_plot import FitPlot
 from tui.widgets.landscape_view import LandscapeView
+from tui.widgets.loss_curve_view import LossCurveView
 from tui.widgets.loss_plot import LossPlot
 from tui.widgets.parameter_panel import FIELDS, ParameterPanel
 from tui.widgets.status_line import StatusLine
@@ -70,6 +71,7 @@ class MainScreen(Screen):
                 yield AnalysisPanel(id="analysis")
                 yield FitPlot(id="fit")
                 yield LandscapeView(id="landscape")
+                yield LossCurveView(id="loss-curve")
                 yield LossPlot(id="loss")
                 yield AutogradPanel(id="autograd")
         yield StatusLine(id="status")
@@ -85,7 +87,9 @@ class MainScreen(Screen):
         self.analysis_panel = self.query_one(AnalysisPanel)
         self.landscape = self.query_one(LandscapeView)
         self.autograd = self.query_one(AutogradPanel)
-        self.insight = Insight(self.analysis_panel, self.landscape, self.autograd, self.fit, self.loss, self.notify)
+        self.insight = Insight(
+            self.analysis_panel, self.landscape, self.autograd, self.fit, self.loss, self.notify, self.query_one(LossCurveView)
+        )
         self.exporter = Exporter(self)
         self.focus_plot()
         self.prepare_run(self.settings, self.dataset)

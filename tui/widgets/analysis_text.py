@@ -9,6 +9,8 @@ import math
 
 from rich.text import Text
 
+BEYOND_DOUBLE = 1e15  # engine.explain.BEYOND_DOUBLE, not imported: engine.explain loads torch, and the app draws before it has
+
 
 def _g(value: float | None) -> str:
     if value is None:
@@ -21,6 +23,8 @@ def _g(value: float | None) -> str:
 def _kappa(value: float | None) -> str:
     if value is None:
         return "–"
+    if not math.isinf(value) and value > BEYOND_DOUBLE:
+        return "> 1e15"  # λmin is below float64's rounding of λmax: a bound, not a figure (engine.explain)
     return "∞" if math.isinf(value) else f"{value:,.0f}"
 
 

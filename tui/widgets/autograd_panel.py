@@ -40,7 +40,9 @@ class AutogradPanel(Widget):
             self._set(Text("\n").join(lines))
             return
         units = ", x standardized" if settings.standardize else ""
-        computation = COMPUTATION if problem.model.kind == "linear" else ("predictions = Σ cⱼ·xʲ", COMPUTATION[1])
+        kind = problem.model.kind
+        predictions = "predictions = k·x" if kind == "slope" else "predictions = Σ cⱼ·xʲ"
+        computation = COMPUTATION if kind == "linear" else (predictions, COMPUTATION[1])
         values = "  ".join(f"{name} = {_n(float(v))}" for name, v in zip(check.names, snapshot.vector, strict=True))
         table = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
         table.add_column("", style="dim", no_wrap=True, min_width=5)

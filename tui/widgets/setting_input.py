@@ -37,7 +37,7 @@ def parse_value(field: Field, text: str):
             if not number.is_integer():
                 raise ValueError(f"{_shown(text)} is not a whole number") from None
             return int(number)
-    if kind == "float":
+    if kind.startswith("float"):
         try:
             return float(text)
         except ValueError:

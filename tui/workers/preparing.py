@@ -66,8 +66,7 @@ def prepare(
         if dataset is None:
             from engine.data import load_dataset
 
-            if settings.data is None:
-                check_fits(settings)  # before the points exist: refusing must not need the memory it refuses
+            check_fits(settings)  # before the points exist (a CSV file: from its size): refusing must not need the memory it refuses
             check_readable(settings.data)  # served to a browser: only the host's data folder
             dataset = load_dataset(settings)
             post(DataReady(run_id, dataset))
