@@ -9,6 +9,29 @@ from tui.cli.options import DEFAULT_FPS, LITE_FPS, MAX_FPS, OneLineParser, add_s
 from tui.cli.settings_sources import add_layer_options, effective_settings
 
 DESCRIPTION = "Watch gradient descent fit a line to noisy points, with PyTorch's autograd."
+DISTRIBUTION = "descent-tui"
+"""The name on PyPI (`descent` there is another project); the command stays `descent`."""
+
+
+def version_line() -> str:
+    """`descent-tui 0.1.0`: the installed distribution's name and version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{DISTRIBUTION} {version(DISTRIBUTION)}"
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return f"{DISTRIBUTION} (not installed; version unknown)"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, looked up only when asked: reading installed metadata is not free at every start."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_line())
+        parser.exit()
 
 
 def _add_app_options(parser: OneLineParser) -> None:
@@ -24,6 +47,7 @@ def _add_app_options(parser: OneLineParser) -> None:
 
 def build_parser() -> OneLineParser:
     parser = OneLineParser(prog="descent", description=DESCRIPTION)
+    parser.add_argument("--version", action=_VersionAction, help="print the name and version of the installed package and exit")
     _add_app_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     run = commands.add_parser("run", help="descend without the app and print a summary", description="Descend headless and report.")
