@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state
+from tests.helpers import wait_for_state
 from tui.app import make_app
 from tui.widgets.parameter_panel import FIELDS
 from tui.widgets.setting_input import check

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.settings import Settings
-from tests.app_helpers import status_text, wait_for_state, wait_until
+from tests.helpers import status_text, wait_for_state, wait_until
 from tui.app import make_app
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
 from tui.screens.help_screen import HelpScreen
 from tui.screens.main_screen import MIN_HEIGHT, MIN_WIDTH, MainScreen

@@ -47,11 +47,12 @@ class Terminal:
         children = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
         return int(children[0])
 
-    def wait_for(self, text: str, timeout: float = 30) -> str:
+    def wait_for(self, text: str, timeout: float = 30, then=lambda rest: True) -> str:
+        """The screen once `text` shows and what follows it satisfies `then` (a line may be printed after its neighbour)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if text in screen and then(screen.split(text, 1)[1]):
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never showed; the screen:\n{self.screen()}")
@@ -61,7 +62,8 @@ class Terminal:
 
 
 def _assert_terminal_restored(term: Terminal, code: int) -> None:
-    screen = term.wait_for("exit=")
+    # `exit=` and stty's two mode lines are printed one after the other: wait for all three, not the first.
+    screen = term.wait_for("exit=", then=lambda rest: {"echo", "-echo"} & set(rest.split()) and {"icanon", "-icanon"} & set(rest.split()))
     assert f"exit={code}" in screen, screen
     assert not term.alternate_screen_on(), "the app left the terminal on the alternate screen"
     modes = screen.split(f"exit={code}")[1].split()

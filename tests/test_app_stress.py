@@ -8,7 +8,7 @@ import random
 import pytest
 
 from engine.settings import Settings
-from tests.app_helpers import status_text, wait_for_state, wait_until
+from tests.helpers import status_text, wait_for_state, wait_until
 from tui.app import make_app
 from tui.widgets.loss_plot import HISTORY_ROWS, LossPlot
 
@@ -65,8 +65,7 @@ MASH_KEYS = ["space", "n", "r", "g", "plus", "minus", "t", "p", "question_mark",
 SIZES = [(100, 30), (80, 24), (60, 18), (50, 12), (140, 40), (100, 30)]
 
 
-async def test_mashing_keys_while_running_leaves_the_app_alive_and_consistent(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # e, s and ctrl+s write files where the app runs: not into the repo
+async def test_mashing_keys_while_running_leaves_the_app_alive_and_consistent(in_tmp_path):
     rng = random.Random(8)
     app = make_app(Settings(steps=10**9))
     pressed = 0

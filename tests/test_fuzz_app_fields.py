@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from textual.widgets import Input
 
 from engine.settings import Settings, validate
-from tests.app_helpers import wait_for_state
+from tests.helpers import wait_for_state
 from tui.app import make_app
 from tui.widgets.parameter_panel import control_id
 from tui.widgets.setting_input import check
