@@ -61,3 +61,11 @@ def test_help_names_the_forms_of_free_form_options(option, forms, help_of):
     entry = text[text.rindex(f"{option} ") :][:200]  # the last mention: its entry, after the usage line
     for form in forms:
         assert form in entry, f"{form} is missing from {option}'s help: {entry}"
+
+
+@pytest.mark.parametrize("command", [(), ("serve",)])
+def test_help_lists_every_theme(command, help_of):
+    from textual.theme import BUILTIN_THEMES
+
+    text = help_of(*command)
+    assert f"--theme NAME the app's Textual theme; one of: {', '.join(BUILTIN_THEMES)}" in text

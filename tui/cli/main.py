@@ -34,10 +34,11 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _add_app_options(parser: OneLineParser) -> None:
+def _add_app_options(parser: OneLineParser, themes: tuple[str, ...] | None) -> None:
     add_setting_options(parser)
     add_layer_options(parser)
-    parser.add_argument("--theme", metavar="NAME", default=None, help="the app's Textual theme, e.g. nord, gruvbox, textual-light")
+    theme_help = f"the app's Textual theme; one of: {', '.join(themes)}" if themes else "the app's Textual theme, e.g. nord, gruvbox"
+    parser.add_argument("--theme", metavar="NAME", default=None, help=theme_help)
     fps_help = f"frames the app draws per second (1..{MAX_FPS}, default {DEFAULT_FPS}; {LITE_FPS} with --lite)"
     parser.add_argument("--fps", type=_fps, default=None, help=fps_help)
     parser.add_argument("--lite", action="store_true", help=f"for slow links: plots without colours, {LITE_FPS} frames a second")
@@ -45,10 +46,11 @@ def _add_app_options(parser: OneLineParser) -> None:
     parser.add_argument("--race", metavar="OPT,OPT,…", type=_race, help=race_help)
 
 
-def build_parser() -> OneLineParser:
+def build_parser(themes: tuple[str, ...] | None = None) -> OneLineParser:
+    """The command's parser; `themes` (Textual's theme names) are listed in --theme's help when given."""
     parser = OneLineParser(prog="descent", description=DESCRIPTION)
     parser.add_argument("--version", action=_VersionAction, help="print the name and version of the installed package and exit")
-    _add_app_options(parser)
+    _add_app_options(parser, themes)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     run = commands.add_parser("run", help="descend without the app and print a summary", description="Descend headless and report.")
     add_setting_options(run)
@@ -66,7 +68,7 @@ def build_parser() -> OneLineParser:
     )
     commands.add_parser("presets", help="list the presets and what each shows", description="List the presets.")
     serve = commands.add_parser("serve", help="serve the app to web browsers", description="Serve the app with textual-serve.")
-    _add_app_options(serve)
+    _add_app_options(serve, themes)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
@@ -82,7 +84,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    themes = None
+    if {"-h", "--help"} & set(argv):
+        from tui.cli.theme import theme_names  # loads textual.theme: only for the help, not at every start
+
+        themes = theme_names()
+    args = build_parser(themes).parse_args(argv)
     if args.command == "presets":
         from tui.cli.settings_sources import preset_lines
 
