@@ -31,22 +31,24 @@ def _interrupted_run(*args: str) -> subprocess.CompletedProcess:
     os.close(stderr_end)
     err = _read_until(terminal, re.compile(rf"\b[1-9][\d,]*/{STEPS}\b"))
     process.send_signal(signal.SIGINT)
+    # Keep reading the terminal until it exits: a bar left unread fills the pty's buffer and blocks its writer.
     # It stops at once (the steps it reports are far below the 10⁸ asked); the timeout only bounds a hang.
+    err += _read_until(terminal, None, until=lambda: process.poll() is not None)
     out, _ = process.communicate(timeout=60)
-    err += _read_until(terminal, None)
     os.close(terminal)
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
-def _read_until(terminal: int, pattern: re.Pattern | None, timeout: float = 120) -> str:
-    """What the terminal shows until `pattern` appears (None: until it closes); the timeout only bounds a hang."""
+def _read_until(terminal: int, pattern: re.Pattern | None, timeout: float = 120, until=lambda: False) -> str:
+    """What the terminal shows until `pattern` appears, or (pattern None) until `until()` holds and nothing more
+    comes; the timeout only bounds a hang."""
     text = ""
     deadline = time.monotonic() + timeout
     while pattern is None or not pattern.search(text):
         assert time.monotonic() < deadline, f"the run never showed {pattern}: {text[-300:]!r}"
         ready, _, _ = select.select([terminal], [], [], 0.1)
         if not ready:
-            if pattern is None:
+            if pattern is None and until():
                 break
             continue
         try:
