@@ -64,6 +64,7 @@ async def type_into(pilot, name: str, text: str) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_invalid_input_shows_why_and_blocks_the_run():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:
@@ -90,6 +91,7 @@ async def test_invalid_input_shows_why_and_blocks_the_run():
         assert screen.settings.lr == 2e-4
 
 
+@pytest.mark.slow
 async def test_applying_a_data_setting_regenerates_the_points():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:
@@ -103,6 +105,7 @@ async def test_applying_a_data_setting_regenerates_the_points():
         np.testing.assert_array_equal(screen.dataset.y, screen.dataset.x)  # y = 1·x + 0 with no noise
 
 
+@pytest.mark.slow
 async def test_a_missing_data_file_is_shown_beside_its_field_and_can_be_fixed():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:
@@ -122,6 +125,7 @@ async def test_a_missing_data_file_is_shown_beside_its_field_and_can_be_fixed():
         assert screen.settings.data is None
 
 
+@pytest.mark.slow
 async def test_a_choice_applies_at_once():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:

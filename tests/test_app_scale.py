@@ -4,6 +4,7 @@ a paused turbo run on many points, and the two-layer plots repainting only what 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import engine.memory
 from engine.settings import Settings
@@ -81,6 +82,7 @@ async def test_lite_means_10_fps_and_plots_without_colour(monkeypatch):
         assert app.screen.pace.fps == 10
 
 
+@pytest.mark.slow
 async def test_turbo_on_many_points_pauses_within_a_few_steps():
     """Turbo has no frame budget: the worker must check for a pause after every step, not at the end of the run.
 

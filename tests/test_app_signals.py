@@ -71,6 +71,7 @@ def _assert_terminal_restored(term: Terminal, code: int) -> None:
     assert "Traceback" not in screen
 
 
+@pytest.mark.slow
 @needs_tmux
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_quits_and_restores_the_terminal(signum):
@@ -83,6 +84,7 @@ def test_a_signal_quits_and_restores_the_terminal(signum):
         _assert_terminal_restored(term, 128 + signum)
 
 
+@pytest.mark.slow
 @needs_tmux
 def test_ctrl_c_quits_and_restores_the_terminal():
     with Terminal() as term:

@@ -65,6 +65,7 @@ MASH_KEYS = ["space", "n", "r", "g", "plus", "minus", "t", "p", "question_mark",
 SIZES = [(100, 30), (80, 24), (60, 18), (50, 12), (140, 40), (100, 30)]
 
 
+@pytest.mark.slow
 async def test_mashing_keys_while_running_leaves_the_app_alive_and_consistent(in_tmp_path):
     rng = random.Random(8)
     app = make_app(Settings(steps=10**9))
@@ -108,6 +109,7 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="reads the resident size from /proc")
 async def test_a_long_turbo_run_keeps_memory_flat():
     app = make_app(Settings(steps=10**9))

@@ -23,6 +23,7 @@ from tui.screens.path_screen import PathScreen
 SIZE = (100, 30)
 
 
+@pytest.mark.slow
 async def test_the_palette_lists_every_preset_and_standardized_applies_like_the_panel():
     app = make_app(Settings(device="cpu", steps=100_000))
     async with app.run_test(size=SIZE) as pilot:
@@ -67,6 +68,7 @@ async def test_a_preset_with_new_data_makes_new_points():
         assert abs(screen.dataset.y - screen.dataset.x).max() > 30
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("in_tmp_path")  # the app writes where it runs: not into the repo
 async def test_ctrl_s_saves_settings_that_read_back_and_a_folder_is_refused(tmp_path):
     settings = Settings(device="cpu", lr=3e-5, steps=250, optimizer="momentum", seed=4)
@@ -105,6 +107,7 @@ async def test_ctrl_s_saves_settings_that_read_back_and_a_folder_is_refused(tmp_
         assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "descent.toml"]  # no temporary file left
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("in_tmp_path")  # the app writes where it runs: not into the repo
 async def test_e_exports_the_three_files_with_the_runs_history(tmp_path):
     settings = Settings(device="cpu", steps=150, standardize=True, lr=0.05)
@@ -171,6 +174,7 @@ async def test_s_saves_an_svg_in_the_current_folder(tmp_path):
         assert text.startswith("<svg") and "descent" in text and "fit" in text
 
 
+@pytest.mark.slow
 async def test_the_theme_applies_and_the_plots_follow_it():
     app = make_app(Settings(device="cpu"))
     app.theme = "nord"  # as `descent --theme nord` does
@@ -235,6 +239,7 @@ def test_the_theme_option_reaches_the_app(monkeypatch):
     assert themes == ["nord"]
 
 
+@pytest.mark.slow
 async def test_help_lists_the_workflow_keys():
     from textual.widgets import Markdown
 

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.helpers import ROOT
 
 STEPS = 100_000_000
@@ -61,6 +63,7 @@ def _read_until(terminal: int, pattern: re.Pattern | None, timeout: float = 120,
     return text
 
 
+@pytest.mark.slow
 def test_ctrl_c_prints_the_json_with_interrupted():
     result = _interrupted_run("--json")
     assert result.returncode == 130, result.stderr
@@ -70,6 +73,7 @@ def test_ctrl_c_prints_the_json_with_interrupted():
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_summary_says_where_it_stopped():
     result = _interrupted_run()
     assert result.returncode == 130
