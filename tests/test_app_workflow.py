@@ -167,6 +167,8 @@ async def test_s_saves_an_svg_in_the_current_folder(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_state(pilot, "ready")
         await pilot.press("s", "s")
+        # a loaded machine may not have written the second yet: wait for it (WAIT_S only bounds a hang)
+        await wait_until(pilot, lambda: len(list(tmp_path.glob("descent-*.svg"))) >= 2, what="two screenshots")
         await pilot.pause()
         shots = sorted(tmp_path.glob("descent-*.svg"))
         assert len(shots) == 2  # two in one second keep both
