@@ -67,10 +67,6 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def preset_names() -> tuple[str, ...]:
-    return tuple(PRESETS)
-
-
 def preset_changes(name: str) -> dict:
     """The settings changes of a preset, including its race when Settings has a `race` field."""
     preset = PRESETS.get(name)

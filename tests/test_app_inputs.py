@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state
+from tests.helpers import wait_for_state
 from tui.app import make_app
 from tui.widgets.parameter_panel import FIELDS
 from tui.widgets.setting_input import check
@@ -66,6 +66,7 @@ async def type_into(pilot, name: str, text: str) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_invalid_input_shows_why_and_blocks_the_run():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:
@@ -92,6 +93,7 @@ async def test_invalid_input_shows_why_and_blocks_the_run():
         assert screen.settings.lr == 2e-4
 
 
+@pytest.mark.slow
 async def test_applying_a_data_setting_regenerates_the_points():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:
@@ -105,6 +107,7 @@ async def test_applying_a_data_setting_regenerates_the_points():
         np.testing.assert_array_equal(screen.dataset.y, screen.dataset.x)  # y = 1·x + 0 with no noise
 
 
+@pytest.mark.slow
 async def test_a_missing_data_file_is_shown_beside_its_field_and_can_be_fixed():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:
@@ -124,6 +127,7 @@ async def test_a_missing_data_file_is_shown_beside_its_field_and_can_be_fixed():
         assert screen.settings.data is None
 
 
+@pytest.mark.slow
 async def test_a_choice_applies_at_once():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:

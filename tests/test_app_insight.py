@@ -6,9 +6,10 @@ Every number is checked against numpy on the run's own points, never against the
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from engine.settings import Settings
-from tests.app_helpers import status_text, wait_for_state, wait_until
+from tests.helpers import status_text, wait_for_state, wait_until
 from tui.app import make_app
 
 
@@ -40,6 +41,7 @@ async def test_the_analysis_panel_shows_the_tutorials_curvature():
         assert 12_000 < high / low < 15_000, "the tutorial's valley is elongated"
 
 
+@pytest.mark.slow
 async def test_y_toggles_the_panel_and_a_narrow_screen_starts_without_it():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -67,6 +69,7 @@ async def test_an_lr_above_lr_max_warns_before_the_run():
         assert screen.state == "ready", "the warning must come before the run, not after"
 
 
+@pytest.mark.slow
 async def test_no_warning_at_the_tutorials_lr_until_a_large_one_is_typed():
     app = make_app(Settings(lr=1e-4, device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -82,6 +85,7 @@ async def test_no_warning_at_the_tutorials_lr_until_a_large_one_is_typed():
         assert "lr 0.001 is above lr_max" in screen.analysis_panel.plain
 
 
+@pytest.mark.slow
 async def test_o_sets_lr_to_lr_best():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -99,6 +103,7 @@ async def test_o_sets_lr_to_lr_best():
         await wait_for_state(pilot, "done")  # lr_best < lr_max: it converges, it doesn't diverge
 
 
+@pytest.mark.slow
 async def test_o_needs_an_exact_analysis():
     app = make_app(Settings(model="mlp:4", device="cpu", steps=50))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -128,6 +133,7 @@ async def test_a_divergence_names_the_step_and_lr_max():
         assert f"Diverged at step {step}" in screen.analysis_panel.plain
 
 
+@pytest.mark.slow
 async def test_a_stall_along_the_valley_is_said_in_words():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:

@@ -7,7 +7,7 @@ import numpy as np
 from engine.descend import descend
 from engine.problem import make_problem
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
 from tui.widgets.landscape_view import NOW, OPTIMUM, PATH
 

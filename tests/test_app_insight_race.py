@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
 from tui.cli.main import main
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
 from tui.screens.help_screen import HelpScreen
 from tui.screens.main_screen import MIN_HEIGHT, MIN_WIDTH, MainScreen
@@ -69,6 +71,7 @@ async def test_the_panel_hides_and_the_plot_widens():
         assert panel.display and fit.size.width == narrow
 
 
+@pytest.mark.slow
 async def test_help_screen_opens_on_question_mark_and_f1():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:

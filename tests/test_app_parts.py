@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
@@ -47,7 +46,7 @@ def test_pace_doubles_and_halves_within_bounds():
     assert not pace.turbo
 
 
-def test_turbo_posts_at_most_fps_frames_and_every_step_once():
+def test_turbo_posts_at_most_fps_frames_and_every_step_once(fake_clock):
     problem = make_problem(Settings(steps=20_000))
     runner = Runner(descend(problem), run_id=1)
     frames = []
@@ -58,10 +57,12 @@ def test_turbo_posts_at_most_fps_frames_and_every_step_once():
 
     pace = Pace(fps=10)
     pace.turbo = True
-    started = time.perf_counter()
+    started = fake_clock.now
     runner.pull(pace, post, cancelled=lambda: False)
-    elapsed = time.perf_counter() - started
+    elapsed = fake_clock.now - started  # on the fake clock: 100 µs a step, about 2 s in all
+    assert elapsed > 1
     assert len(frames) <= elapsed * 10 + 2
+    assert fake_clock.slept == 0  # turbo never waits
     steps = [s for f in frames for s in f.steps]
     assert steps == list(range(20_001))
     assert frames[-1].final and frames[-1].snapshot.status == "done" and runner.exhausted
@@ -81,16 +82,28 @@ def test_a_runner_resumes_where_it_was_cancelled():
     assert steps == list(range(15)) and frames[-1].final
 
 
-def test_paced_runner_keeps_the_pace():
+def test_paced_runner_keeps_the_pace(fake_clock):
     problem = make_problem(Settings(steps=100_000))
     runner = Runner(descend(problem), run_id=1)
     frames = []
-    deadline = time.perf_counter() + 0.5
+    deadline = fake_clock.now + 0.5
 
     def post(frame):
         frames.append(frame)
         runner.frame_drawn()
 
-    runner.pull(Pace(fps=20, rate=200), post, cancelled=lambda: time.perf_counter() > deadline)
+    runner.pull(Pace(fps=20, rate=200), post, cancelled=lambda: fake_clock.now > deadline)
     taken = sum(len(f.steps) for f in frames)
-    assert 60 <= taken <= 110, taken  # 200 steps/s for half a second
+    assert 90 <= taken <= 110, taken  # 200 steps/s for half a second: 10 steps a frame, 20 frames a second
+    assert all(len(f.steps) <= 10 for f in frames)
+    assert fake_clock.slept > 0.4  # the pace waits between frames instead of spinning
+
+
+def test_the_default_pace_is_watchable(fake_clock):
+    """At the default pace the tutorial's 1000 steps take about 5 to 10 s (the wall-clock figure: benchmarks/tui_speed.py)."""
+    problem = make_problem(Settings(steps=1000))
+    runner = Runner(descend(problem), run_id=1)
+    started = fake_clock.now
+    runner.pull(Pace(), lambda frame: runner.frame_drawn(), cancelled=lambda: False)
+    assert runner.exhausted
+    assert 4.5 <= fake_clock.now - started <= 10, fake_clock.now - started

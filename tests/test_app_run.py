@@ -1,13 +1,13 @@
-"""The app with Pilot: start, run until the loss has fallen, pause, step, reset, new data, divergence."""
+"""The app with Pilot: start, run until the loss has fallen, pause, step, reset, new data, divergence.
+
+The default pace is tested on a fake clock in test_app_parts.py, and timed in benchmarks/pace.py."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 
 from engine.settings import Settings
-from tests.app_helpers import status_text, wait_for_state, wait_until
+from tests.helpers import status_text, wait_for_state, wait_until
 from tui.app import make_app
 from tui.widgets.loss_plot import LossPlot
 
@@ -28,21 +28,6 @@ async def test_run_to_the_end_and_the_loss_falls():
         assert logs[-1] < logs[0]
         text = status_text(app)
         assert "300 / 300" in text and "done" in text
-
-
-async def test_default_pace_is_watchable():
-    """At the default pace the tutorial's 1000 steps take about 5 to 10 s."""
-    app = make_app(Settings())
-    async with app.run_test(size=(100, 30)) as pilot:
-        screen = app.screen
-        await wait_for_state(pilot, "ready")
-        started = time.monotonic()
-        await pilot.press("space")
-        await wait_until(pilot, lambda: screen.snapshot.step >= 300, what="300 steps")
-        elapsed = time.monotonic() - started
-        assert screen.state == "running"
-        seconds_per_1000 = elapsed / screen.snapshot.step * 1000
-        assert 4.5 <= seconds_per_1000 <= 10, f"1000 steps would take {seconds_per_1000:.1f} s"
 
 
 async def test_pause_step_reset_and_new_data():

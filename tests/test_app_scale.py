@@ -3,13 +3,12 @@ a paused turbo run on many points, and the two-layer plots repainting only what 
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
+import pytest
 
 import engine.memory
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.app import DescentApp, make_app
 from tui.cli import main as cli
 from tui.widgets.fit_plot import FitPlot
@@ -83,18 +82,22 @@ async def test_lite_means_10_fps_and_plots_without_colour(monkeypatch):
         assert app.screen.pace.fps == 10
 
 
-async def test_turbo_on_many_points_pauses_within_half_a_second():
+@pytest.mark.slow
+async def test_turbo_on_many_points_pauses_within_a_few_steps():
+    """Turbo has no frame budget: the worker must check for a pause after every step, not at the end of the run.
+
+    How long the pause takes in seconds is a benchmark's figure (benchmarks/pace.py), not a test's."""
     app = make_app(Settings(points=2_000_000, steps=1_000_000))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         await wait_for_state(pilot, "ready", timeout=60)
         await pilot.press("t", "space")
         await wait_until(pilot, lambda: screen.snapshot is not None and screen.snapshot.step >= 3, what="a few steps")
-        started = time.monotonic()
         await pilot.press("space")
+        pressed_at = screen.snapshot.step
         await wait_for_state(pilot, "paused")
         await app.workers.wait_for_complete()
-        assert time.monotonic() - started < 0.5
+        assert screen.snapshot.step - pressed_at <= 20, (pressed_at, screen.snapshot.step)
         step = screen.snapshot.step
         await pilot.pause(0.3)
         assert screen.snapshot.step == step  # the worker really stopped

@@ -47,11 +47,12 @@ class Terminal:
         children = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
         return int(children[0])
 
-    def wait_for(self, text: str, timeout: float = 30) -> str:
+    def wait_for(self, text: str, timeout: float = 30, then=lambda rest: True) -> str:
+        """The screen once `text` shows and what follows it satisfies `then` (a line may be printed after its neighbour)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if text in screen and then(screen.split(text, 1)[1]):
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never showed; the screen:\n{self.screen()}")
@@ -61,14 +62,8 @@ class Terminal:
 
 
 def _assert_terminal_restored(term: Terminal, code: int) -> None:
-    term.wait_for("exit=")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # stty prints a moment after the status line: wait for both of its modes
-        screen = term.screen()
-        after = screen.split("exit=")[1].split()
-        if {"echo", "-echo"} & set(after) and {"icanon", "-icanon"} & set(after):
-            break
-        time.sleep(0.05)
+    # `exit=` and stty's two mode lines are printed one after the other: wait for all three, not the first.
+    screen = term.wait_for("exit=", then=lambda rest: {"echo", "-echo"} & set(rest.split()) and {"icanon", "-icanon"} & set(rest.split()))
     assert f"exit={code}" in screen, screen
     assert not term.alternate_screen_on(), "the app left the terminal on the alternate screen"
     modes = screen.split(f"exit={code}")[1].split()
@@ -76,6 +71,7 @@ def _assert_terminal_restored(term: Terminal, code: int) -> None:
     assert "Traceback" not in screen
 
 
+@pytest.mark.slow
 @needs_tmux
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])  # SIGINT from outside: `kill -INT`, exit 130
 def test_a_signal_quits_and_restores_the_terminal(signum):
@@ -88,6 +84,7 @@ def test_a_signal_quits_and_restores_the_terminal(signum):
         _assert_terminal_restored(term, 128 + signum)
 
 
+@pytest.mark.slow
 @needs_tmux
 def test_ctrl_c_quits_and_restores_the_terminal():
     with Terminal() as term:

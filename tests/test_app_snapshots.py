@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state
+from tests.helpers import wait_for_state
 from tui.app import make_app
 
 # On the CPU whatever the machine, so "device cpu" in the status line is the same everywhere.
@@ -30,7 +30,9 @@ def test_main_screen_without_the_panel(snap_compare):
 def test_an_invalid_value_beside_its_field(snap_compare):
     async def type_bad_lr(pilot) -> None:
         await ready(pilot)
-        pilot.app.screen.query_one("#setting-lr").focus()
+        field = pilot.app.screen.query_one("#setting-lr")
+        field.cursor_blink = False  # a steady cursor: a blinking one is on or off by when a loaded machine gets there
+        field.focus()
         await pilot.press("ctrl+a", "ctrl+k", "-", "1")  # clear, then type -1
         await pilot.pause()
 

@@ -6,6 +6,7 @@ import csv
 import re
 from collections import Counter, deque
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import Checkbox, Input
 
@@ -14,7 +15,7 @@ from engine.descend import descend
 from engine.presets import PRESETS
 from engine.problem import make_problem
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
 from tui.screens.main_screen import MainScreen
 from tui.screens.path_screen import PathScreen
@@ -22,6 +23,7 @@ from tui.screens.path_screen import PathScreen
 SIZE = (100, 30)
 
 
+@pytest.mark.slow
 async def test_the_palette_lists_every_preset_and_standardized_applies_like_the_panel():
     app = make_app(Settings(device="cpu", steps=100_000))
     async with app.run_test(size=SIZE) as pilot:
@@ -66,8 +68,9 @@ async def test_a_preset_with_new_data_makes_new_points():
         assert abs(screen.dataset.y - screen.dataset.x).max() > 30
 
 
-async def test_ctrl_s_saves_settings_that_read_back_and_a_folder_is_refused(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+@pytest.mark.slow
+@pytest.mark.usefixtures("in_tmp_path")  # the app writes where it runs: not into the repo
+async def test_ctrl_s_saves_settings_that_read_back_and_a_folder_is_refused(tmp_path):
     settings = Settings(device="cpu", lr=3e-5, steps=250, optimizer="momentum", seed=4)
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -104,8 +107,9 @@ async def test_ctrl_s_saves_settings_that_read_back_and_a_folder_is_refused(tmp_
         assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder", "descent.toml"]  # no temporary file left
 
 
-async def test_e_exports_the_three_files_with_the_runs_history(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+@pytest.mark.slow
+@pytest.mark.usefixtures("in_tmp_path")  # the app writes where it runs: not into the repo
+async def test_e_exports_the_three_files_with_the_runs_history(tmp_path):
     settings = Settings(device="cpu", steps=150, standardize=True, lr=0.05)
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -138,8 +142,8 @@ async def test_e_exports_the_three_files_with_the_runs_history(tmp_path, monkeyp
         assert "descent" in shots[0].read_text()
 
 
-async def test_an_export_folder_that_is_a_file_is_refused_in_words(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+@pytest.mark.usefixtures("in_tmp_path")  # the app writes where it runs: not into the repo
+async def test_an_export_folder_that_is_a_file_is_refused_in_words(tmp_path):
     (tmp_path / "taken").write_text("keep me")
     app = make_app(Settings(device="cpu", steps=20))
     async with app.run_test(size=SIZE) as pilot:
@@ -157,12 +161,14 @@ async def test_an_export_folder_that_is_a_file_is_refused_in_words(tmp_path, mon
         assert (tmp_path / "taken").read_text() == "keep me"
 
 
-async def test_s_saves_an_svg_in_the_current_folder(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+@pytest.mark.usefixtures("in_tmp_path")  # the app writes where it runs: not into the repo
+async def test_s_saves_an_svg_in_the_current_folder(tmp_path):
     app = make_app(Settings(device="cpu", steps=20))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_state(pilot, "ready")
         await pilot.press("s", "s")
+        # a loaded machine may not have written the second yet: wait for it (WAIT_S only bounds a hang)
+        await wait_until(pilot, lambda: len(list(tmp_path.glob("descent-*.svg"))) >= 2, what="two screenshots")
         await pilot.pause()
         shots = sorted(tmp_path.glob("descent-*.svg"))
         assert len(shots) == 2  # two in one second keep both
@@ -170,6 +176,7 @@ async def test_s_saves_an_svg_in_the_current_folder(tmp_path, monkeypatch):
         assert text.startswith("<svg") and "descent" in text and "fit" in text
 
 
+@pytest.mark.slow
 async def test_the_theme_applies_and_the_plots_follow_it():
     app = make_app(Settings(device="cpu"))
     app.theme = "nord"  # as `descent --theme nord` does
@@ -234,6 +241,7 @@ def test_the_theme_option_reaches_the_app(monkeypatch):
     assert themes == ["nord"]
 
 
+@pytest.mark.slow
 async def test_help_lists_the_workflow_keys():
     from textual.widgets import Markdown
 

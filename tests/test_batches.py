@@ -12,7 +12,7 @@ from engine.descend import descend
 from engine.minibatch import batch_indices, batch_rng
 from engine.problem import make_problem, split_holdout
 from engine.settings import Settings
-from tests.helpers_models import run
+from tests.helpers import run
 from tui.cli.main import main
 
 SMALL = Settings(points=30, device="cpu", steps=40)

@@ -10,6 +10,7 @@ from tests.helpers import run_cli
 JSON_KEYS = {"steps", "initial_loss", "loss", "params", "optimum", "diverged", "device", "seconds", "steps_per_second"}
 
 
+@pytest.mark.slow
 def test_json_of_the_default_run():
     result = run_cli("run", "--json")
     assert result.returncode == 0, result.stderr
@@ -26,6 +27,7 @@ def test_json_of_the_default_run():
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
 
 
+@pytest.mark.slow
 def test_diverged_run_exits_1_and_still_prints_json():
     result = run_cli("run", "--json", "--lr", "1e-3")
     assert result.returncode == 1
@@ -33,6 +35,7 @@ def test_diverged_run_exits_1_and_still_prints_json():
     assert report["diverged"] is True and report["steps"] < 1000
 
 
+@pytest.mark.slow
 def test_human_summary_and_plot():
     result = run_cli("run", "--steps", "50", "--plot")
     assert result.returncode == 0
@@ -42,6 +45,7 @@ def test_human_summary_and_plot():
     assert "fit after 50 steps" in result.stdout
 
 
+@pytest.mark.slow
 def test_csv_data(tmp_path):
     path = tmp_path / "line.csv"
     x = np.linspace(-1, 1, 30)
@@ -52,6 +56,7 @@ def test_csv_data(tmp_path):
     assert report["params"]["k"] == pytest.approx(3, rel=1e-4) and report["params"]["b"] == pytest.approx(-1, rel=1e-4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, words",
     [

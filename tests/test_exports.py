@@ -64,6 +64,7 @@ def test_history_of_a_poly_model_names_its_coefficients(capsys, tmp_path):
     assert path.read_text().splitlines()[0] == "step,loss,c0,c1,c2,grad_c0,grad_c1,grad_c2"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "changes",
     [
@@ -86,6 +87,7 @@ def test_the_exported_script_reproduces_the_final_loss(tmp_path, changes):
         assert printed["test_loss"] == pytest.approx(last.test_loss, rel=1e-6)
 
 
+@pytest.mark.slow
 def test_a_malicious_csv_path_and_column_cant_inject_code(tmp_path):
     folder = tmp_path / 'data"\'\nprint("INJECTED")\n#'
     folder.mkdir()
@@ -99,6 +101,7 @@ def test_a_malicious_csv_path_and_column_cant_inject_code(tmp_path):
     assert run_script(path)["loss"] == pytest.approx(final_snapshot(settings).loss, rel=1e-6)
 
 
+@pytest.mark.slow
 def test_string_settings_enter_the_script_only_through_repr(tmp_path):
     sneaky = "1'\nimport os; os._exit(3)\n#"
     path = tmp_path / "reproduce.py"
@@ -124,6 +127,7 @@ def test_the_script_refuses_a_csv_too_large_to_embed_and_writes_nothing(tmp_path
     assert path.exists()
 
 
+@pytest.mark.slow
 def test_export_folder_writes_settings_script_and_history_that_agree(tmp_path):
     settings = Settings(standardize=True, lr=0.05, steps=120, seed=3, device="cpu")
     paths = export_folder(tmp_path / "export", settings)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input
 
 from engine.settings import Settings, validate
-from tests.app_helpers import wait_for_state
+from tests.helpers import wait_for_state
 from tui.app import make_app
 from tui.widgets.parameter_panel import control_id
 from tui.widgets.setting_input import check
@@ -24,6 +25,7 @@ NASTY = st.sampled_from(
 TEXTS = st.one_of(NASTY, st.text(max_size=40), st.from_regex(r"[-+]?[0-9_]{0,30}(\.[0-9]*)?([eE][-+]?[0-9]{0,5})?", fullmatch=True))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(field=st.sampled_from(TYPED), text=TEXTS)
 def test_any_text_in_any_field(field, text):
@@ -37,6 +39,7 @@ def test_any_text_in_any_field(field, text):
         assert value is None and problem.strip() and "\n" not in problem and len(problem) < 200, problem
 
 
+@pytest.mark.slow
 async def test_nasty_text_typed_for_real_shows_a_message_and_the_app_stays_usable():
     app = make_app(Settings(steps=50))
     async with app.run_test(size=(100, 30)) as pilot:

@@ -7,6 +7,8 @@ import random
 import subprocess
 import sys
 
+import pytest
+
 from tests.helpers import ROOT
 from tui.cli.main import build_parser
 
@@ -52,6 +54,7 @@ def test_every_option_covered():
     assert {"--lr", "--x-min", "--data", "--config", "--preset", "--race", "--export-script", "--no-standardize", "--json"} <= flags
 
 
+@pytest.mark.slow
 def test_every_option_with_nasty_values(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 

@@ -14,7 +14,7 @@ from engine.csv_data import read_csv
 from engine.errors import DataError, SettingError
 from engine.settings import Settings, validate
 from tui.cli.main import build_parser
-from tui.cli.options import settings_from
+from tui.cli.settings_sources import effective_settings
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -124,7 +124,7 @@ def test_fuzzed_command_line_values(capsys, option, text):
     if text.startswith("-"):
         text = " " + text  # argparse would read it as an option
     try:
-        settings_from(build_parser().parse_args(["run", option, text]))
+        effective_settings(build_parser().parse_args(["run", option, text]))
     except SystemExit as stop:
         assert stop.code == 2
         err = capsys.readouterr().err

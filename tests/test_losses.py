@@ -11,7 +11,7 @@ import torch
 from engine.data import Dataset
 from engine.losses import make_loss
 from engine.settings import Settings
-from tests.helpers_models import line_fit, run
+from tests.helpers import line_fit, run
 
 DELTA = 1.0
 

@@ -13,7 +13,7 @@ from engine.model import Scaling, build_model, start_rng
 from engine.optimum import least_squares
 from engine.problem import make_problem
 from engine.settings import Settings
-from tests.helpers_models import run
+from tests.helpers import run
 from tui.cli.main import main
 
 QUADRATIC = Settings(dataset="quadratic", points=40, device="cpu")

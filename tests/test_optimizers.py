@@ -9,7 +9,7 @@ import torch
 from engine.data import synthesize
 from engine.optimizers import make_optimizer
 from engine.settings import OPTIMIZERS, Settings
-from tests.helpers_models import line_fit, run
+from tests.helpers import line_fit, run
 
 # The tutorial's data has condition number ~13,000: plain rules need a tiny lr, adaptive ones take large steps.
 SENSIBLE = {

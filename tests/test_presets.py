@@ -88,6 +88,7 @@ def test_a_preset_on_the_command_line_sets_the_run(capsys):
     assert '"diverged": true' in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_race_preset_races_on_the_command_line():
     import json
 

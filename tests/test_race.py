@@ -79,6 +79,7 @@ def test_each_racer_may_have_its_own_lr_and_one_optimizer_may_race_at_several():
     assert [problem.settings.optimizer for _, problem in problems] == ["manual", "manual", "adam"]
 
 
+@pytest.mark.slow
 def test_run_json_has_the_analysis_of_the_problem_as_optimized():
     result = descent_run("--standardize", "--steps", "10", "--json")
     assert result.returncode == 0, result.stderr
@@ -87,6 +88,7 @@ def test_run_json_has_the_analysis_of_the_problem_as_optimized():
     assert analysis["lambda_max"] == pytest.approx(2.0) and analysis["lr_max"] == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_a_diverged_run_says_when_and_why_and_exits_1():
     result = descent_run("--lr", "5e-4")
     assert result.returncode == 1
@@ -94,6 +96,7 @@ def test_a_diverged_run_says_when_and_why_and_exits_1():
     assert "at step 9" in line and "0.0005" in line and "0.000298" in line and "--lr" in line
 
 
+@pytest.mark.slow
 def test_race_json_has_one_run_per_optimizer_in_order_and_exits_1_only_when_all_diverged():
     result = descent_run("--race", "sgd,adam,manual", "--lr", "5e-4", "--steps", "50", "--json")
     assert result.returncode == 0, result.stderr  # adam survives: the race has a finisher
@@ -114,6 +117,7 @@ def test_race_json_has_one_run_per_optimizer_in_order_and_exits_1_only_when_all_
     assert all(row[3:6] == ["diverged", "at", "9"] for row in rows)
 
 
+@pytest.mark.slow
 def test_a_bad_race_value_exits_2_with_one_line_naming_the_option_and_the_choices():
     result = descent_run("--race", "manual,newton")
     assert result.returncode == 2

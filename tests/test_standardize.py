@@ -7,7 +7,7 @@ import pytest
 
 from engine.data import synthesize
 from engine.settings import Settings
-from tests.helpers_models import line_fit, run
+from tests.helpers import line_fit, run
 
 TUTORIAL = Settings()
 

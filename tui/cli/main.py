@@ -10,12 +10,36 @@ from tui.cli.serve import add_serve_options
 from tui.cli.settings_sources import add_layer_options, effective_race, effective_settings
 
 DESCRIPTION = "Watch gradient descent fit a line to noisy points, with PyTorch's autograd."
+DISTRIBUTION = "descent-tui"
+"""The name on PyPI (`descent` there is another project); the command stays `descent`."""
 
 
-def _add_app_options(parser: OneLineParser) -> None:
+def version_line() -> str:
+    """`descent-tui 0.1.0`: the installed distribution's name and version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{DISTRIBUTION} {version(DISTRIBUTION)}"
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return f"{DISTRIBUTION} (not installed; version unknown)"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, looked up only when asked: reading installed metadata is not free at every start."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_line())
+        parser.exit()
+
+
+def _add_app_options(parser: OneLineParser, themes: tuple[str, ...] | None) -> None:
     add_setting_options(parser)
     add_layer_options(parser)
-    parser.add_argument("--theme", metavar="NAME", default=None, help="the app's Textual theme, e.g. nord, gruvbox, textual-light")
+    theme_help = f"the app's Textual theme; one of: {', '.join(themes)}" if themes else "the app's Textual theme, e.g. nord, gruvbox"
+    parser.add_argument("--theme", metavar="NAME", default=None, help=theme_help)
     fps_help = f"frames the app draws per second (1..{MAX_FPS}, default {DEFAULT_FPS}; {LITE_FPS} with --lite)"
     parser.add_argument("--fps", type=_fps, default=None, help=fps_help)
     parser.add_argument("--lite", action="store_true", help=f"for slow links: plots without colours, {LITE_FPS} frames a second")
@@ -23,9 +47,11 @@ def _add_app_options(parser: OneLineParser) -> None:
     parser.add_argument("--race", metavar="OPT[@LR],…", type=_race, help=race_help)
 
 
-def build_parser() -> OneLineParser:
+def build_parser(themes: tuple[str, ...] | None = None) -> OneLineParser:
+    """The command's parser; `themes` (Textual's theme names) are listed in --theme's help when given."""
     parser = OneLineParser(prog="descent", description=DESCRIPTION)
-    _add_app_options(parser)
+    parser.add_argument("--version", action=_VersionAction, help="print the name and version of the installed package and exit")
+    _add_app_options(parser, themes)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     run = commands.add_parser("run", help="descend without the app and print a summary", description="Descend headless and report.")
     add_setting_options(run)
@@ -45,7 +71,7 @@ def build_parser() -> OneLineParser:
     )
     commands.add_parser("presets", help="list the presets and what each shows", description="List the presets.")
     serve = commands.add_parser("serve", help="serve the app to web browsers", description="Serve the app with textual-serve.")
-    _add_app_options(serve)
+    _add_app_options(serve, themes)
     add_serve_options(serve)
     return parser
 
@@ -68,7 +94,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    themes = None
+    if {"-h", "--help"} & set(argv):
+        from tui.cli.theme import theme_names  # loads textual.theme: only for the help, not at every start
+
+        themes = theme_names()
+    args = build_parser(themes).parse_args(argv)
     if args.command == "presets":
         from tui.cli.settings_sources import preset_lines
 

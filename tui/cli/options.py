@@ -7,8 +7,7 @@ import sys
 from dataclasses import MISSING, fields
 from typing import NoReturn
 
-from engine.errors import SettingError
-from engine.settings import Settings, option_name, validate
+from engine.settings import Settings, option_name
 from tui.workers.pace import DEFAULT_FPS, LITE_FPS, MAX_FPS  # noqa: F401  (the command's --fps bounds)
 
 USAGE_ERROR = 2
@@ -72,8 +71,9 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
         group_name = f.metadata["group"]
         group = groups.setdefault(group_name, parser.add_argument_group(group_name))
         default = f.default if f.default is not MISSING else None
+        # argparse hides `choices` behind the metavar: name them in the help, where people look.
+        help_text = f.metadata["help"] + (f"; one of: {', '.join(f.metadata['choices'])}" if "choices" in f.metadata else "")
         # a help that names its own default ("default: all of them") says it better than "(default: None)"
-        help_text = f.metadata["help"]
         if default is not None or "default:" not in help_text:
             help_text += f" (default: {default})"
         if f.type in ("bool", bool):
@@ -90,15 +90,3 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
             **kwargs,
         )
 
-
-def settings_from(args: argparse.Namespace, base: Settings | None = None) -> Settings:
-    """The settings the parsed options give, over `base`; exits 2 with one line when one is bad."""
-    given = {f.name: getattr(args, f.name) for f in fields(Settings) if getattr(args, f.name, None) is not None}
-    try:
-        return validate(Settings(**{**_as_dict(base or Settings()), **given}))
-    except SettingError as error:
-        fail(f"{option_name(error.setting)}: {error.message}")
-
-
-def _as_dict(settings: Settings) -> dict:
-    return {f.name: getattr(settings, f.name) for f in fields(Settings)}

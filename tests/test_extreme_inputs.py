@@ -1,4 +1,4 @@
-"""Crashes the fuzzing found, each pinned: a lone `--` value, a file name too long, messages quoting huge input."""
+"""Extreme input the fuzzing found, each a one-line error: a lone `--` value, a file name too long, huge values quoted briefly."""
 
 from __future__ import annotations
 

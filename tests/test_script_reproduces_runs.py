@@ -63,6 +63,7 @@ def values(output: str) -> dict[str, float]:
     return {key: float(value) for key, _, value in (line.partition("=") for line in output.splitlines()) if key.endswith("loss")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(CASES))
 def test_the_script_prints_the_runs_final_loss(printed, name):
     settings = settings_of(name)
@@ -77,6 +78,7 @@ def test_the_script_prints_the_runs_final_loss(printed, name):
         assert last.step == settings.steps and "diverged" not in output
 
 
+@pytest.mark.slow
 def test_the_diverging_case_does_diverge_and_the_others_move():
     # Guards the cases above against testing nothing: a run that never moves would match any script.
     for name in CASES:
