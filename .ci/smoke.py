@@ -52,9 +52,39 @@ def command_runs() -> None:
     assert "10 steps" in done.stdout, done.stdout
 
 
+def serve_answers() -> None:
+    """`descent serve` on loopback answers its page (textual-serve's floor included), then stops."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = shutil.which("descent", path=str(Path(sys.executable).parent))
+    words = [command, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(words, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+                    assert page.status == 200 and b"ws" in page.read(), "the served page has no websocket"
+                    break
+            except OSError as error:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    said = server.stderr.read().decode() if server.poll() is not None else ""
+                    raise SystemExit(f"smoke: descent serve did not answer: {said}") from error
+                time.sleep(0.2)
+        print(f"smoke: descent serve answered on 127.0.0.1:{port}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 if __name__ == "__main__":
     asyncio.run(app_runs())
     print(f"smoke: the app ran {STEPS} steps headless (textual {textual.__version__})")
     command_runs()
+    serve_answers()
     print("smoke: ok")
     sys.exit(0)
