@@ -69,7 +69,7 @@ def run_to_end(problem, history: str | None = None):
     """
     from engine.analysis import analyse
     from engine.descend import descend
-    from engine.explain import explain_stall
+    from engine.explain import explain_end
     from engine.optimum import least_squares
 
     settings = problem.settings
@@ -101,8 +101,8 @@ def run_to_end(problem, history: str | None = None):
     if interrupted:
         report["interrupted"] = True
     elif last.status != "diverged":
-        stall = explain_stall(last, optimum, analysis, lr=settings.lr, optimizer=settings.optimizer)
-        notes = [stall] if stall else []
+        why = explain_end(problem, last, optimum, analysis)
+        notes = [why] if why else []
     return report, analysis, notes, last
 
 
