@@ -133,9 +133,10 @@ def explain_stall(
         f"along its floor, where {slow} mostly lies."
     )
     if fast != slow and _close(params[fast], best[fast], scale):
+        # the news first (a headline keeps the first clause): what has not moved
         text = (
-            f"After {snapshot.step} steps {fast} = {params[fast]:.4g} is close to its optimum {best[fast]:.4g}, "
-            f"but {slow} = {params[slow]:.4g} is still far from {best[slow]:.4g}: {valley}"
+            f"{slow} = {params[slow]:.4g} is still far from {best[slow]:.4g} after {snapshot.step} steps, "
+            f"while {fast} = {params[fast]:.4g} is close to its optimum {best[fast]:.4g}: {valley}"
         )
     else:
         apart = ", ".join(f"{name} = {params[name]:.4g} (optimum {best[name]:.4g})" for name in names[:4])

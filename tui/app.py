@@ -14,6 +14,11 @@ from tui.screens.main_screen import MainScreen
 from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
 from tui.workers.runner import DEFAULT_FPS
 
+TOAST_S = 3.0
+"""The longest a toast stays: at 80×24 it lies over the plot."""
+TOAST_CHARS = 160
+"""A toast says a headline, not an explanation (that is one key away, x)."""
+
 
 class DescentApp(App):
     """Watch gradient descent fit a line, live."""
@@ -40,6 +45,21 @@ class DescentApp(App):
 
     def on_unmount(self) -> None:
         restore_signals(self._signals)
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:
+        """At most one toast at a time, short, and gone within TOAST_S: at 80×24 a toast covers the plot.
+
+        A toast is a headline; whatever explains it stays in the Analysis panel and its whole view (x).
+        Messages carry file names and typed values, so they are never read as markup.
+        """
+        if len(message) > TOAST_CHARS:
+            message = message[: TOAST_CHARS - 1] + "…"
+        super().notify(message, title=title, severity=severity, timeout=min(timeout or TOAST_S, TOAST_S), markup=False)
+
+    def _on_notify(self, event) -> None:
+        # notify() only posts: the toasts still queued would stack, so the older ones go as each one arrives
+        self._notifications.clear()
+        super()._on_notify(event)
 
     def action_interrupt(self) -> None:
         self.exit(return_code=EXIT_INTERRUPTED)

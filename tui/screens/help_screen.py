@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
@@ -34,11 +35,16 @@ A learning rate above lr_max (about 3e-4 for the default run) makes it diverge: 
 """
 
 
+def typed(key: str) -> str:
+    """A key as the person types it: `?`, `+`, `-` (Textual names them question_mark, plus, minus)."""
+    return key if key == "escape" else format_key(key)
+
+
 def keys_table(bindings) -> str:
     rows = ["## Keys", "", "| key | what it does |", "| --- | --- |"]
     for binding in bindings:
-        keys = " or ".join(k.strip() for k in binding.key.split(","))
-        rows.append(f"| `{keys}` | {binding.tooltip or binding.description} |")
+        keys = " or ".join(f"`{typed(k.strip())}`" for k in binding.key.split(","))
+        rows.append(f"| {keys} | {binding.tooltip or binding.description} |")
     rows += ["| `tab` | next field of the parameter panel |", "| `escape` | leave a field, back to the plot |"]
     return "\n".join(rows)
 

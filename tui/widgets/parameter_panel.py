@@ -23,6 +23,14 @@ def control_id(name: str) -> str:
     return f"setting-{name}"
 
 
+class OnOff(Checkbox):
+    """A switch that says `on` or `off` in words: the box's colour alone is unreadable with NO_COLOR."""
+
+    def watch_value(self) -> None:
+        self.label = "on" if self.value else "off"
+        super().watch_value()
+
+
 class SettingRow(Vertical):
     """A setting's name, its control, and (when the value is bad) why."""
 
@@ -78,7 +86,7 @@ class ParameterPanel(VerticalScroll):
         if "choices" in f.metadata:
             return Select([(c, c) for c in f.metadata["choices"]], value=value, allow_blank=False, compact=True, id=control_id(f.name))
         if str(f.type) == "bool":
-            return Checkbox("on", value=value, compact=True, id=control_id(f.name))
+            return OnOff("on" if value else "off", value=value, compact=True, id=control_id(f.name))
         validator = SettingValidator(f, lambda: self.applied)
         return Input(format_value(value), validators=[validator], compact=True, id=control_id(f.name), select_on_focus=False)
 
