@@ -178,3 +178,37 @@ async def test_the_fit_keeps_eight_rows_at_80x24_whatever_is_open(keys):
         if "y" in keys:
             panel = screen.analysis_panel
             assert panel.display and panel.size.height >= len(panel.plain.split("\n")) >= 2  # nothing of it cut
+
+
+class _PanelApp(App):
+    def __init__(self, settings) -> None:
+        super().__init__()
+        self.settings = settings
+
+    def compose(self):
+        from tui.widgets.parameter_panel import ParameterPanel
+
+        yield ParameterPanel(self.settings)
+
+
+async def test_with_a_csv_the_data_group_shows_the_files_facts_not_synthetic_settings(tmp_path):
+    from engine.csv_data import read_csv
+    from tui.widgets.parameter_panel import SYNTHETIC, ParameterPanel
+
+    path = tmp_path / "heights.csv"
+    path.write_text("height,weight\n150,50\n160,56\n170,63\n185,80\n")
+    settings = Settings(data=str(path))
+    app = _PanelApp(settings)
+    async with app.run_test(size=(40, 40)) as pilot:
+        panel = app.query_one(ParameterPanel)
+        panel.show_dataset(read_csv(str(path)))
+        await pilot.pause()
+        facts = str(app.query_one("#data-facts").render())
+        for fact in ("heights.csv", "rows", "4", "column 1", "column 2", "150 … 185"):
+            assert fact in facts, fact
+        assert all(not panel._rows[name].display for name in SYNTHETIC)
+        assert panel._rows["data"].display and panel._rows["x_column"].display
+        # built-in data again: the synthetic settings come back, the facts go
+        panel.set_applied(Settings())
+        panel.show_dataset(None)
+        assert all(panel._rows[name].display for name in SYNTHETIC) and not app.query_one("#data-facts").display

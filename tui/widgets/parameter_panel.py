@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import Field, fields
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -17,6 +18,8 @@ from engine.settings import Settings
 from tui.widgets.setting_input import SettingValidator, check, format_value
 
 FIELDS = {f.name: f for f in fields(Settings)}
+SYNTHETIC = ("points", "x_min", "x_max", "slope", "intercept", "noise", "dataset")
+"""Settings of the built-in data only: with a CSV they say nothing about the points, so the file's facts replace them."""
 
 
 def control_id(name: str) -> str:
@@ -76,6 +79,8 @@ class ParameterPanel(VerticalScroll):
             groups.setdefault(f.metadata["group"], []).append(f)
         for group, members in groups.items():
             yield Static(group, classes="group-title")
+            if group == "Data":
+                yield Static("", id="data-facts")
             for f in members:
                 row = SettingRow(f, self._control(f))
                 self._rows[f.name] = row
@@ -105,6 +110,16 @@ class ParameterPanel(VerticalScroll):
                 with control.prevent(Select.Changed, Checkbox.Changed):
                     control.value = value
             row.show_error(None)
+
+    def show_dataset(self, dataset) -> None:
+        """The points the run uses: a CSV's facts (file, rows, columns used, x range) in place of the synthetic settings."""
+        from_file = dataset is not None and self.applied.data is not None and dataset.source == self.applied.data
+        facts = self.query_one("#data-facts", Static)
+        facts.display = from_file
+        for name in SYNTHETIC:
+            self._rows[name].display = not from_file
+        if from_file:
+            facts.update(data_facts(dataset, self.applied))
 
     def show_error(self, name: str, message: str | None) -> None:
         """Show a problem found later (a file that can't be read, a device that isn't there) beside its setting."""
@@ -161,3 +176,27 @@ class ParameterPanel(VerticalScroll):
     @staticmethod
     def _name_of(control) -> str:
         return control.id.removeprefix("setting-")
+
+
+def data_facts(dataset, settings: Settings) -> Text:
+    """A CSV's facts, as the Data group shows them instead of points, x range, slope and noise."""
+    import os
+
+    text = Text()
+    for label, value in (
+        ("file", os.path.basename(dataset.source)),
+        ("rows", f"{len(dataset):,}"),
+        ("x", _column(getattr(dataset, "x_name", "x"), settings.x_column)),
+        ("y", _column(getattr(dataset, "y_name", "y"), settings.y_column)),
+        ("x range", f"{float(dataset.x.min()):.4g} … {float(dataset.x.max()):.4g}"),
+    ):
+        if text:
+            text.append("\n")
+        text.append(f"{label:<13}", style="dim")
+        text.append(value)
+    return text
+
+
+def _column(name: str, spec: str) -> str:
+    """A column as used: its name, and its position when it was given by one."""
+    return f"{name} (column {spec})" if spec.strip().isdigit() else name
