@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from engine.settings import Settings
+from tui.key_order import KeysInOrder, split_escape
 from tui.preset_commands import preset_commands
 from tui.screens.main_screen import MainScreen
 from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
@@ -39,6 +41,7 @@ class DescentApp(App):
         self.lite = lite
         """Low bandwidth: the plots take plotext's colourless theme (tui.widgets.plotting.layered_plot); the caller picks the fps."""
         self._signals: list[int] = []
+        self._keys = KeysInOrder(self._forward_key)
 
     def on_mount(self) -> None:
         self._signals = exit_on_signals(self)
@@ -55,6 +58,25 @@ class DescentApp(App):
         if len(message) > TOAST_CHARS:
             message = message[: TOAST_CHARS - 1] + "…"
         super().notify(message, title=title, severity=severity, timeout=min(timeout or TOAST_S, TOAST_S), markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and not getattr(event, "in_order", False):
+            for key in split_escape(event):
+                self._keys.take(key)  # tui.key_order: one key at a time, in the order typed
+            return
+        await super().on_event(event)
+
+    async def _forward_key(self, key: events.Key):
+        """Do with `key` what Textual does (priority bindings, else the focused widget); where it went, or None."""
+        if not self.is_running or not self.screen_stack:
+            return None  # quitting: the keys left over go nowhere
+        target = self.focused or self.screen
+        key.in_order = True
+        await super().on_event(key)
+        return target if key.is_forwarded else None
+
+    def on_key(self, event: events.Key) -> None:
+        self._keys.reached_app(event)  # the bindings have run: the next key may go
 
     def _on_notify(self, event) -> None:
         # notify() only posts: the toasts still queued would stack, so the older ones go as each one arrives
