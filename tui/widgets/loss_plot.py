@@ -42,12 +42,22 @@ class LossPlot(LayeredPlot):
         self.optimum_loss: float | None = None
         """L*, the least loss there is (None: unknown, log10 L is drawn)."""
         self._shown: tuple[float, float] | None = None  # the y limits as drawn, widened to even ticks
+        self.marks: tuple[int, ...] = ()
+        """Steps where a setting changed and the run went on (a vertical line each)."""
 
     def reset(self, total_steps: int) -> None:
         self.history = History(HISTORY_ROWS)
         self.total_steps = max(1, total_steps)
         self._limits = None
         self.optimum_loss = None
+        self.marks = ()
+        self.refresh()
+
+    def mark(self, step: int, total_steps: int | None = None) -> None:
+        """A setting changed at `step` and the run goes on: a line there, so the curve before and after compare."""
+        self.marks = (*self.marks, step)
+        if total_steps is not None:
+            self.total_steps = max(1, total_steps)
         self.refresh()
 
     def set_optimum(self, loss: float | None) -> None:
@@ -106,7 +116,7 @@ class LossPlot(LayeredPlot):
         return rows[shown, 0], logs[shown]
 
     def picture_key(self) -> tuple:
-        return (self._limits, self.total_steps, self.optimum_loss)
+        return (self._limits, self.total_steps, self.optimum_loss, self.marks)
 
     def make_layer(self, picture: Picture) -> np.ndarray | None:
         if self._shown is None or picture.canvas is None:
@@ -133,6 +143,8 @@ class LossPlot(LayeredPlot):
             if axis.ticks:
                 plt.yticks(axis.ticks, axis.labels)
             plt.scatter([0], [self._shown[1]], marker=" ")  # an invisible point: plotext draws no ticks without data
+            for step in self.marks:
+                plt.vline(step, self.color("gray"))
         self.layer_style = Style() if self.monochrome else CURVE_STYLE
         return Picture(plt.build(), *self.size)
 
