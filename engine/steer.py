@@ -31,22 +31,28 @@ def go_on(problem: Problem, settings: Settings, vector: np.ndarray, step: int) -
     """The problem under `settings`, with θ = `vector` (as fitted), and its descent numbered from `step`.
 
     The first snapshot is `vector` itself at `step`; the run ends at `settings.steps` in all, as if it had
-    had these settings from the start. ValueError when a setting that changes the data or the model differs.
+    had these settings from the start. θ is set when the first snapshot is pulled, in the thread that pulls
+    it (after any other thread still stepping this problem has stopped). ValueError when a setting that
+    changes the data or the model differs.
     """
     if not steerable(problem.settings, settings):
         changed = [f.name for f in dataclasses.fields(Settings) if getattr(problem.settings, f.name) != getattr(settings, f.name)]
         raise ValueError(f"a run can't go on across a change of {', '.join(n for n in changed if n not in STEERING)}")
     if not 0 <= step <= settings.steps:
         raise ValueError(f"step {step} is outside the run's 0…{settings.steps} steps")
-    _load(problem.model.tensors, vector)
+    size = sum(t.numel() for t in problem.model.tensors)
+    if np.size(vector) != size:
+        raise ValueError(f"θ has {size} numbers; {np.size(vector)} were given")
     remaining = dataclasses.replace(settings, steps=settings.steps - step)  # steps only shrinks: still valid
     steered = dataclasses.replace(problem, settings=remaining)
+    return steered, _from(steered, np.array(vector, dtype=np.float64), step)
+
+
+def _from(problem: Problem, vector: np.ndarray, offset: int) -> Iterator[Snapshot]:
     from engine.descend import descend
 
-    return steered, _numbered_from(descend(steered), step)
-
-
-def _numbered_from(snapshots: Iterator[Snapshot], offset: int) -> Iterator[Snapshot]:
+    _load(problem.model.tensors, vector)
+    snapshots = descend(problem)
     if offset == 0:
         yield from snapshots
         return
@@ -57,10 +63,7 @@ def _numbered_from(snapshots: Iterator[Snapshot], offset: int) -> Iterator[Snaps
 
 @torch.no_grad()
 def _load(tensors: list[torch.Tensor], vector: np.ndarray) -> None:
-    flat = np.asarray(vector, dtype=np.float64).reshape(-1)
-    size = sum(t.numel() for t in tensors)
-    if flat.size != size:
-        raise ValueError(f"θ has {size} numbers; {flat.size} were given")
+    flat = vector.reshape(-1)
     offset = 0
     for t in tensors:
         t.copy_(torch.as_tensor(flat[offset : offset + t.numel()], dtype=t.dtype, device=t.device).reshape(t.shape))
