@@ -51,18 +51,13 @@ class FitPlot(LayeredPlot):
 
     @property
     def limits(self) -> tuple[float, float, float, float] | None:
-        """(x_lo, x_hi, y_lo, y_hi): fixed from the data, so the picture behind the line never moves."""
-        return self._limits
+        """(x_lo, x_hi, y_lo, y_hi) as drawn: fixed from the data (y widened to even ticks), so the picture never moves."""
+        return self._shown or self._limits
 
     @property
     def points_layer(self) -> np.ndarray | None:
         """The points as drawn: braille dot bits per canvas cell (rows × columns, top row first)."""
         return self._points[1] if self._points is not None else None
-
-    @property
-    def shown_limits(self) -> tuple[float, float, float, float] | None:
-        """The limits as drawn: the data's, with y widened so that its ticks fall evenly on rows."""
-        return self._shown
 
     def set_labels(self, x_label: str, y_label: str) -> None:
         """The axes' names (a CSV's column names)."""
