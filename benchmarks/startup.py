@@ -2,8 +2,9 @@
 
 Starts the app in a detached 100×30 tmux session and polls the screen until `--shown` text appears
 (default "⠶⠶ points": the fit plot's legend, drawn in the same picture as the points). Median of
---rounds, beside `python -c "import torch"` timed the same way (a command that prints a marker when done).
-Target: ≤ 1.0 s median, though `import torch` alone takes ~1.2 s.
+--rounds, beside `python -c "import torch"` timed the same way (a command that prints a marker when done),
+the two taking turns round by round so a busy machine slows both alike; the ratio is the figure to compare.
+Targets: ≤ 1.0 s median, and a ratio ≤ 1.0 (the first paint must not wait for torch).
 Usage: python benchmarks/startup.py [--command descent] [--shown "⠶⠶ points"] [--rounds 5]
 """
 
@@ -12,7 +13,9 @@ from __future__ import annotations
 import argparse
 import shlex
 import statistics
+import subprocess
 import sys
+import time
 
 from benchmarks.terminal import TmuxSession
 
@@ -21,14 +24,20 @@ COLUMNS, ROWS = 100, 30
 
 
 def time_to_screen(command: list[str], shown: str, timeout: float) -> float | None:
-    with TmuxSession(command, COLUMNS, ROWS) as session:
-        return session.wait_for(lambda screen: shown in screen, timeout)
+    for attempt in range(3):
+        try:
+            with TmuxSession(command, COLUMNS, ROWS) as session:
+                return session.wait_for(lambda screen: shown in screen, timeout)
+        except subprocess.CalledProcessError as error:
+            # tmux refuses a new session while its server is exiting (the last session just closed): try again
+            print(f"tmux: {error.stderr.strip() or error}; trying again", file=sys.stderr)
+            time.sleep(0.5 * (attempt + 1))
+    return None
 
 
-def median_of(command: list[str], shown: str, rounds: int, timeout: float) -> tuple[float | None, list]:
-    times = [time_to_screen(command, shown, timeout) for _ in range(rounds)]
-    finished = [t for t in times if t is not None]
-    return (statistics.median(finished) if len(finished) == len(times) else None), times
+def median(times: list[float | None]) -> float | None:
+    """The median, or None when a round timed out."""
+    return statistics.median(times) if None not in times else None
 
 
 def main() -> None:
@@ -40,8 +49,11 @@ def main() -> None:
     args = parser.parse_args()
     marker = "torch-imported"
     torch_command = [sys.executable, "-c", f"import torch; print({marker!r}); import time; time.sleep(30)"]
-    torch_median, torch_times = median_of(torch_command, marker, args.rounds, args.timeout)
-    app_median, app_times = median_of(shlex.split(args.command), args.shown, args.rounds, args.timeout)
+    torch_times, app_times = [], []
+    for _ in range(args.rounds):  # in turns: a load that comes and goes weighs on both
+        torch_times.append(time_to_screen(torch_command, marker, args.timeout))
+        app_times.append(time_to_screen(shlex.split(args.command), args.shown, args.timeout))
+    torch_median, app_median = median(torch_times), median(app_times)
 
     def show(times):
         return ", ".join("timeout" if t is None else f"{t:.2f}" for t in times)
@@ -52,7 +64,8 @@ def main() -> None:
     app_text = "-" if app_median is None else f"{app_median:.2f} s"
     print(f"first screen:  {app_text:>8}   ({show(app_times)})   target ≤ {TARGET_S} s: {verdict}")
     if torch_median and app_median:
-        print(f"ratio first screen / import torch: {app_median / torch_median:.2f}")
+        ratio = app_median / torch_median
+        print(f"ratio first screen / import torch: {ratio:.2f}   target ≤ 1.0: {'ok' if ratio <= 1.0 else 'MISSED'}")
 
 
 if __name__ == "__main__":

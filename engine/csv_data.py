@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from engine.data import Dataset
+from engine.dataset import Dataset
 from engine.errors import DataError
 
 # A bound on every read, so a huge or endless file (a FIFO, /dev/zero) can't hang the app.
@@ -101,11 +101,11 @@ def read_csv(path: str, x_column: str = "1", y_column: str = "2") -> Dataset:
         if max(xi, yi) >= len(row):
             raise DataError(f"{path}: line {number} has {len(row)} column(s), too few for x and y")
         x, y = _number(row[xi]), _number(row[yi])
-        for value, cell in ((x, row[xi]), (y, row[yi])):
+        for value, cell, column in ((x, row[xi], xi + 1), (y, row[yi], yi + 1)):
             if value is None:
-                raise DataError(f"{path}: line {number}: {cell.strip()[:40]!r} is not a number")
+                raise DataError(f"{path}: line {number}: {cell.strip()[:40]!r} is not a number (column {column})")
             if not math.isfinite(value):
-                raise DataError(f"{path}: line {number}: {cell.strip()[:40]!r} is not finite")
+                raise DataError(f"{path}: line {number}: {cell.strip()[:40]!r} is not finite (column {column})")
         xs.append(x)
         ys.append(y)
     if len(xs) < 2:

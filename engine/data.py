@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from engine.csv_data import read_csv
+from engine.dataset import Dataset
 from engine.settings import Settings
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Points to fit, in float64, in the data's own units."""
-
-    x: np.ndarray
-    """x of every point, shape (N,)."""
-    y: np.ndarray
-    """y of every point, shape (N,)."""
-    source: str
-    """Where the points came from: a built-in dataset's name or a file's path."""
-
-    def __len__(self) -> int:
-        return len(self.x)
 
 
 def data_rng(seed: int) -> np.random.Generator:
@@ -69,7 +54,5 @@ def synthesize(settings: Settings) -> Dataset:
 def load_dataset(settings: Settings) -> Dataset:
     """The settings' data: the CSV file when one is named, else the built-in dataset."""
     if settings.data is not None:
-        from engine.csv_data import read_csv
-
         return read_csv(settings.data, settings.x_column, settings.y_column)
     return synthesize(settings)

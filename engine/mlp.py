@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from engine.model import Scaling
+from engine.scaling import Scaling
 
 
 class MLP:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from engine.losses import mse_loss
+from engine import fast_paths
+from engine.mlp import MLP
+from engine.scaling import Scaling
 from engine.settings import parse_model
 
 # Below this many points X @ θ is fastest; above it θ @ Xᵀ streams the features row by row
@@ -23,22 +24,6 @@ SMALL_N = 4096
 # Points per block of the large-N loss: 512 KB of float32 per array, a step's worth of which fits in
 # 2 cores' L2 caches (measured at a million points: 2¹⁵ 1.7 ms a step, 2¹⁶ 1.25, 2¹⁷ 1.1, 2¹⁸ 1.2, whole 1.4).
 BLOCK = 1 << 17
-
-
-@dataclass(frozen=True)
-class Scaling:
-    """How x is shifted and scaled before fitting: x_fit = (x − shift) / scale."""
-
-    shift: float = 0.0
-    scale: float = 1.0
-
-    def apply(self, x):
-        return (x - self.shift) / self.scale
-
-    @classmethod
-    def standardizing(cls, x: np.ndarray) -> Scaling:
-        spread = float(np.std(x))
-        return cls(float(np.mean(x)), spread if spread > 0 else 1.0)
 
 
 class LinearInParameters:
@@ -80,7 +65,8 @@ class LinearInParameters:
         phi = self.features(x_fit)
         if len(x_fit) <= SMALL_N:
             # Two ops, the fewest autograd nodes: at 100 points a step is per-op overhead, not arithmetic.
-            return lambda: mse_loss(phi @ self.theta, y, 1)
+            mse_loss, mean = fast_paths.mse_loss, fast_paths.MEAN
+            return lambda: mse_loss(phi @ self.theta, y, mean)
         # At large N a step is passes over memory. The residual r = Φθ − y in one op (addmv over a
         # column-major Φ, whose gemv streams it; y negated once here), then rᵀr/N: no mse_loss, which
         # materialises (pred − y)² and zero-fills its gradient. And in blocks of BLOCK points: each block's
@@ -148,6 +134,4 @@ def build_model(spec: str, scaling: Scaling, rng: np.random.Generator, dtype, de
     if kind in ("linear", "poly"):
         count = 2 if kind == "linear" else size + 1
         return LinearInParameters(kind, size, scaling, rng.uniform(0.0, 1.0, count), dtype, device)
-    from engine.mlp import MLP
-
     return MLP(size, scaling, rng, dtype, device, target)

@@ -8,24 +8,33 @@ from engine.settings import Settings
 
 
 class ManualDescent:
-    """The tutorial's update, θ ← θ − lr·∂L/∂θ, written out as learners read it."""
+    """The tutorial's update, θ ← θ − lr·∂L/∂θ, written out as learners read it: the one plain update.
+
+    It takes the gradient as autograd hands it over, not from `.grad` fields: the descent then needs no
+    backward pass into them, nor a zero_grad, which at 100 points is a tenth of a step.
+    """
 
     def __init__(self, tensors: list[torch.Tensor], lr: float) -> None:
-        self.tensors = tensors
+        # Flat views of θ outside autograd, made once: they follow θ's storage, and updating them
+        # needs no no_grad block (entering one costs ~0.3 µs, 1% of a step at 100 points).
+        self.theta = [t.detach().view(-1) for t in tensors]
         self.lr = lr
+        if len(self.theta) == 1:  # every model today: a loop over one tensor costs ~0.5 µs a step at 100 points
+            self.step = self._step_one
 
-    @torch.no_grad()
-    def step(self, closure=None) -> None:
-        for tensor in self.tensors:
-            tensor.sub_(tensor.grad, alpha=self.lr)
+    def step(self, gradient: tuple[torch.Tensor, ...]) -> None:
+        """θ ← θ − lr·∂L/∂θ in place, given ∂L/∂θ as one flat tensor per tensor of θ."""
+        lr = self.lr
+        for theta, slope in zip(self.theta, gradient, strict=True):
+            theta.sub_(slope, alpha=lr)
 
-    def zero_grad(self, set_to_none: bool = True) -> None:
-        for tensor in self.tensors:
-            tensor.grad = None
+    def _step_one(self, gradient: tuple[torch.Tensor, ...]) -> None:
+        (theta,), (slope,) = self.theta, gradient
+        theta.sub_(slope, alpha=self.lr)
 
 
 def make_optimizer(settings: Settings, tensors: list[torch.Tensor]):
-    """The optimizer `settings.optimizer` names, over the model's tensors."""
+    """The optimizer `settings.optimizer` names, over the model's tensors (a torch.optim one, or ManualDescent)."""
     name, lr = settings.optimizer, settings.lr
     if name == "manual":
         return ManualDescent(tensors, lr)

@@ -11,7 +11,8 @@ from engine.data import Dataset, load_dataset
 from engine.device import resolve_device
 from engine.losses import LossFn, make_loss
 from engine.memory import check_fits
-from engine.model import Scaling, build_model, start_rng
+from engine.model import build_model, start_rng
+from engine.scaling import Scaling
 from engine.settings import Settings, validate
 
 DTYPE = torch.float32  # the tutorial's dtype, and what GPUs are fast at

@@ -49,8 +49,33 @@ def test_auto_picks_the_gpu():
 def test_the_app_runner_reads_a_gpu_loss_once_per_frame():
     """The runner keeps a frame's losses on the device and reads them in one transfer: the same numbers."""
     from engine.descend import descend
-    from tui.workers.runner import _floats
+    from tui.workers.pace import read_losses
 
     problem = make_problem(Settings(points=1000, steps=20, device="cuda"))
     snapshots = list(descend(problem))
-    assert _floats([s.values[0] for s in snapshots]) == [s.loss for s in snapshots]
+    assert read_losses([[s.values[0] for s in snapshots]]) == [[s.loss for s in snapshots]]
+
+
+def test_the_race_reads_every_racers_gpu_losses_once_per_frame(monkeypatch):
+    """The race steps through the single run's loop: one read per frame for all racers, the same numbers."""
+    import tui.workers.pace as pace_module
+    from engine.race import race_problems
+    from tui.workers.pace import Pace
+    from tui.workers.race_runner import Racer, RaceRunner
+
+    reads = []
+    read = pace_module.read_losses
+    monkeypatch.setattr(pace_module, "read_losses", lambda groups: reads.append(groups) or read(groups))
+    racers, expected = [], {}
+    for name, problem in race_problems(Settings(steps=300, device="cuda"), ("manual", "adam")):
+        expected[name] = [s.loss for s in descend(problem)][1:]
+        generator = descend(problem)
+        racers.append(Racer(name, problem, generator, next(generator)))
+    runner = RaceRunner(racers, run_id=1)
+    frames = []
+    pace = Pace(fps=20)
+    pace.turbo = True
+    runner.pull(pace, lambda frame: (frames.append(frame), runner.frame_drawn()), cancelled=lambda: False)
+    assert len(reads) == len(frames) and frames[-1].final
+    for name, losses in expected.items():
+        assert [loss for f in frames for loss in f.losses[name]] == losses

@@ -6,7 +6,10 @@ import sys
 
 from tests.helpers import ROOT
 
-ENGINE_MODULES = ["engine", "engine.settings", "engine.data", "engine.csv_data", "engine.problem", "engine.descend", "engine.optimum"]
+ENGINE_MODULES = [
+    "engine", "engine.settings", "engine.data", "engine.csv_data", "engine.dataset", "engine.scaling",
+    "engine.problem", "engine.descend", "engine.minibatch", "engine.divergence", "engine.fast_paths", "engine.optimum",
+]
 
 
 def test_engine_loads_no_ui_library():

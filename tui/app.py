@@ -14,7 +14,7 @@ from tui.key_order import KeysInOrder, split_escape
 from tui.preset_commands import preset_commands
 from tui.screens.main_screen import MainScreen
 from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
-from tui.workers.runner import DEFAULT_FPS
+from tui.workers.pace import DEFAULT_FPS
 
 TOAST_S = 3.0
 """The longest a toast stays: at 80×24 it lies over the plot."""

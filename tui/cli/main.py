@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from tui.cli.options import DEFAULT_FPS, LITE_FPS, MAX_FPS, OneLineParser, add_setting_options, fail
+from tui.cli.serve import add_serve_options
 from tui.cli.settings_sources import add_layer_options, effective_settings
 
 DESCRIPTION = "Watch gradient descent fit a line to noisy points, with PyTorch's autograd."
@@ -43,8 +44,7 @@ def build_parser() -> OneLineParser:
     commands.add_parser("presets", help="list the presets and what each shows", description="List the presets.")
     serve = commands.add_parser("serve", help="serve the app to web browsers", description="Serve the app with textual-serve.")
     _add_app_options(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    add_serve_options(serve)
     return parser
 
 

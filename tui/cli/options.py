@@ -9,12 +9,9 @@ from typing import NoReturn
 
 from engine.errors import SettingError
 from engine.settings import Settings, option_name, validate
+from tui.workers.pace import DEFAULT_FPS, LITE_FPS, MAX_FPS  # noqa: F401  (the command's --fps bounds)
 
 USAGE_ERROR = 2
-DEFAULT_FPS, MAX_FPS = 20, 60
-LITE_FPS = 10
-"""`--lite`'s frame rate, for slow links."""
-"""The app's frame rate (`--fps`): the UI is fed at most this many frames a second, whatever the step rate."""
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -23,11 +20,17 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         fail(message)
 
-    def _get_values(self, action, arg_strings):
-        # Python 3.11's argparse drops a lone `--` value (`--lr=--`) and hands the option an empty list.
-        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
-            self.error(f"argument {'/'.join(action.option_strings)}: expected one argument")
-        return super()._get_values(action, arg_strings)
+    def parse_known_args(self, args=None, namespace=None):
+        # Python 3.11's argparse drops a lone `--` value (`--lr=--`) and hands the option an empty list;
+        # refused here, before argparse sees it, through its public entry point (subcommands' parsers too).
+        args = sys.argv[1:] if args is None else list(args)
+        for arg in args:
+            if arg == "--":  # what follows is positional
+                break
+            option, equals, value = arg.partition("=")
+            if equals and value == "--" and len(option) > 1 and option[0] in self.prefix_chars:
+                self.error(f"argument {option}: expected one argument")
+        return super().parse_known_args(args, namespace)
 
 
 def fail(message: str) -> NoReturn:

@@ -1,23 +1,110 @@
 """`descent serve`: the app in a browser, for workshops where people watch on their laptops.
 
-textual-serve runs one `descent` app process per browser connection and streams it over a
-websocket; the page itself is plain HTML, so anyone on the network (or just this machine, with
-the default 127.0.0.1) opens http://HOST:PORT and gets their own run.
+textual-serve runs one `descent` app process per browser connection and streams it over a websocket
+(tui.cli.serve_server fences it: one Origin, bounded sessions, capped terminals). Each app is told it is
+served (tui.served): it reads only files inside `--data-dir`, and its exports become the browser's downloads.
 """
 
 from __future__ import annotations
 
 import argparse
 import shlex
+import socket
 import sys
 from dataclasses import fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from engine.settings import Settings, option_name
+from tui.cli.serve_guard import is_loopback, is_wildcard
+
+SESSION_BYTES = 250_000_000
+"""What one more browser's session costs: its app process's private memory after a run (torch loaded), with room
+for a longer run. benchmarks/serve_memory.py measures it: about 180-190 MB private (350-360 MB RSS) at 80×24 and at
+the largest terminal allowed; the rest of the RSS is torch's and Python's libraries, shared by every session."""
+MEMORY_SHARE = 0.75
+"""The part of free memory the default --max-sessions spends: the rest is for the server, the system and spikes."""
+UNKNOWN_MEMORY_SESSIONS = 8
+"""The default --max-sessions where free memory can't be read."""
 
 
-def app_command(args: argparse.Namespace) -> str:
-    """The shell command that starts the app with the options `descent serve` was given."""
+def add_serve_options(parser: argparse.ArgumentParser) -> None:
+    host_help = "address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: every address)"
+    parser.add_argument("--host", default="127.0.0.1", help=host_help)
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument(
+        "--public-url", metavar="URL", default=None, help="the address browsers open, e.g. http://192.168.1.20:8000 (default: http://HOST:PORT)"
+    )
+    parser.add_argument(
+        "--max-sessions", metavar="N", type=_sessions, default=None, help="browsers served at once (default: as many as free memory holds)"
+    )
+    parser.add_argument("--data-dir", metavar="DIR", default=None, help="the folder whose CSV files participants may load (default: none)")
+
+
+def _sessions(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def default_max_sessions(free_bytes: int | None) -> int:
+    """As many sessions as MEMORY_SHARE of free memory holds at SESSION_BYTES each; at least 1."""
+    if free_bytes is None:
+        return UNKNOWN_MEMORY_SESSIONS
+    return max(1, int(free_bytes * MEMORY_SHARE) // SESSION_BYTES)
+
+
+def public_url(host: str, port: int, given: str | None) -> str:
+    """The address browsers open: --public-url as given (without a trailing /), else http://HOST:PORT.
+
+    ValueError with a message for an address that isn't one; a wildcard host needs --public-url, since
+    no browser can reach 0.0.0.0 and the page points its websocket at this address.
+    """
+    if given is not None:
+        parts = urlsplit(given.strip())
+        try:
+            parts.port  # noqa: B018 (raises ValueError for a port that is not one)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError(f"--public-url: must look like http://HOST:PORT or https://HOST/PATH (got {given!r})")
+        return given.strip().rstrip("/")
+    if is_wildcard(host):
+        raise ValueError(
+            f"--public-url: --host {host or repr(host)} listens on every address, so say which one browsers use, "
+            f"e.g. --public-url http://{socket.gethostname()}:{port}"
+        )
+    name = f"[{host}]" if ":" in host else host
+    return f"http://{name}:{port}"
+
+
+def reach_line(host: str, port: int, url: str, max_sessions: int) -> str | None:
+    """The one line a host reads when the app is reachable from other machines; None on loopback."""
+    if is_loopback(host):
+        return None
+    where = "every address of this machine" if is_wildcard(host) else host
+    return (
+        f"descent: listening on {where}, port {port}: anyone who can reach this machine on that port can open the app "
+        f"at {url} (up to {max_sessions} at once)"
+    )
+
+
+def data_folder(given: str | None) -> Path | None:
+    """--data-dir resolved; ValueError when it is not a folder."""
+    if given is None:
+        return None
+    folder = Path(given).expanduser().resolve()
+    if not folder.is_dir():
+        raise ValueError(f"--data-dir: {given!r} is not a folder")
+    return folder
+
+
+def app_command(args: argparse.Namespace, data_dir: Path | None = None) -> str:
+    """The shell command that starts the app with the options `descent serve` was given (in `data_dir`, if any)."""
     words = [sys.executable, "-m", "tui.cli"]
     for f in fields(Settings):
         value = getattr(args, f.name, None)
@@ -30,23 +117,52 @@ def app_command(args: argparse.Namespace) -> str:
     if getattr(args, "preset", None):
         words += ["--preset", args.preset]
     if getattr(args, "config", None):
-        # Each connection's app starts in the server's folder, but say where the file is regardless.
+        # Each connection's app starts in the data folder (or the server's), but say where the file is regardless.
         words += ["--config", str(Path(args.config).resolve())]
     if getattr(args, "theme", None):
         words += ["--theme", args.theme]
     if getattr(args, "race", None):
         words += ["--race", ",".join(args.race)]
+    if data_dir is not None:
+        # The app runs in the data folder, so a participant names a file as it is there ("points.csv").
+        return f"cd {shlex.quote(str(data_dir))} && exec {shlex.join(words)}"
     return shlex.join(words)
 
 
 def serve(args: argparse.Namespace) -> int:
     """Serve the app on args.host:args.port until interrupted."""
-    from textual_serve.server import Server
-
+    from engine.memory import available_host_bytes
     from tui.cli.options import fail
+    from tui.served import Fence
 
     try:
-        Server(app_command(args), host=args.host, port=args.port, title="descent").serve()
+        url = public_url(args.host, args.port, args.public_url)
+        data_dir = data_folder(args.data_dir)
+    except ValueError as error:
+        fail(str(error))
+    if args.data is not None:
+        # The host's own --data is read by every session, so it too must be a file participants may read.
+        why = Fence(data_dir).data_refusal(args.data)
+        if why is not None:
+            fail(f"--data: under serve the file must be inside --data-dir ({args.data!r} is not)")
+        args.data = str(Path(args.data).resolve())
+    max_sessions = args.max_sessions or default_max_sessions(available_host_bytes())
+    line = reach_line(args.host, args.port, url, max_sessions)
+    if line:
+        print(line, file=sys.stderr)
+
+    from tui.cli.serve_server import FencedServer
+
+    server = FencedServer(
+        app_command(args, data_dir),
+        host=args.host,
+        port=args.port,
+        public_url=url,
+        max_sessions=max_sessions,
+        data_dir=None if data_dir is None else str(data_dir),
+    )
+    try:
+        server.serve()
     except OSError as error:  # the port is taken, or the host is not this machine's
         fail(f"can't serve on {args.host}:{args.port}: {error.strerror or error}")
     return 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from engine.data import Dataset, load_dataset
-from engine.problem import split_holdout
 from engine.settings import Settings, parse_model, validate
 from tui.exports.script_loop import descent_block
 
@@ -41,6 +40,8 @@ def _array(name: str, values: np.ndarray) -> str:
 
 def script_text(settings: Settings, dataset: Dataset | None = None) -> str:
     """The script's source; ScriptUnsupported for a CSV too large to embed, DataError for a bad CSV."""
+    from engine.problem import split_holdout  # engine.problem imports torch: the app's first paint must not wait for it
+
     s = validate(settings)
     kind, size = parse_model(s.model)
     if s.data is not None and dataset is None:

@@ -12,10 +12,10 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.settings import Settings
-from tui.screens.analysis_actions import INSIGHT_BINDINGS, InsightActions
-from tui.screens.export_actions import WORKFLOW_BINDINGS, WorkflowActions
+from tui.screens.exporter import WORKFLOW_BINDINGS, Exporter
 from tui.screens.help_screen import HelpScreen
-from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
+from tui.screens.insight import INSIGHT_BINDINGS, Insight
+from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.widgets.analysis_panel import AnalysisPanel
 from tui.widgets.autograd_panel import AutogradPanel
 from tui.widgets.fit_plot import FitPlot
@@ -23,14 +23,15 @@ from tui.widgets.landscape_view import LandscapeView
 from tui.widgets.loss_plot import LossPlot
 from tui.widgets.parameter_panel import FIELDS, ParameterPanel
 from tui.widgets.status_line import StatusLine
+from tui.workers.pace import Pace
 from tui.workers.preparing import DataReady, PrepareFailed, ProblemReady, prepare
-from tui.workers.runner import Frame, Pace, Runner
+from tui.workers.runner import Frame, Runner
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 """Below this the plots have no room for their axes: the screen says what it needs instead."""
 
 
-class MainScreen(InsightActions, WorkflowActions, PaceActions, Screen):
+class MainScreen(Screen):
     """One run at a time: `state` is loading, ready, running, paused, done, diverged or error."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -81,7 +82,11 @@ class MainScreen(InsightActions, WorkflowActions, PaceActions, Screen):
         self.fit = self.query_one(FitPlot)
         self.loss = self.query_one(LossPlot)
         self.status = self.query_one(StatusLine)
-        self.insight_mount()
+        self.analysis_panel = self.query_one(AnalysisPanel)
+        self.landscape = self.query_one(LandscapeView)
+        self.autograd = self.query_one(AutogradPanel)
+        self.insight = Insight(self.analysis_panel, self.landscape, self.autograd, self.fit, self.loss, self.notify)
+        self.exporter = Exporter(self)
         self.focus_plot()
         self.prepare_run(self.settings, self.dataset)
 
@@ -129,6 +134,63 @@ class MainScreen(InsightActions, WorkflowActions, PaceActions, Screen):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.BINDINGS))
 
+    def action_faster(self) -> None:
+        self.pace.faster()
+        self.show_status()
+
+    def action_slower(self) -> None:
+        self.pace.slower()
+        self.show_status()
+
+    def action_turbo(self) -> None:
+        self.pace.toggle_turbo()
+        self.show_status()
+
+    def action_toggle_analysis(self) -> None:
+        shown = self.analysis_panel.display and self.analysis_panel.size.height > 0
+        self.set_class(shown, "-hide-analysis")
+        self.set_class(not shown, "-show-analysis")
+
+    def action_lr_best(self) -> None:
+        lr = self.insight.lr_best()
+        if lr is not None:
+            # The same path as a typed lr: the run starts again from step 0 with the same data and start, so the
+            # new loss curve compares with the last one step for step. Keeping θ mid-run would mix two lrs in
+            # one curve and hide what lr_best does; the demanding user wants the clean experiment.
+            self.panel.set_value("lr", lr)
+            self.apply({"lr": lr})
+
+    def action_toggle_landscape(self) -> None:
+        self.insight.toggle_landscape(self.problem, self.snapshot, self.settings.model)
+
+    def action_toggle_autograd(self) -> None:
+        self.insight.toggle_autograd(self.problem, self.snapshot)
+
+    def action_warmup(self) -> None:
+        from tui.screens.warmup_screen import WarmUpScreen
+
+        self.app.push_screen(WarmUpScreen())
+
+    def action_save_settings(self) -> None:
+        self.exporter.save_settings(self.settings)
+
+    def action_export(self) -> None:
+        # The history of the steps taken so far (what is on screen), not of all the steps set: those may be 10⁹.
+        self.exporter.export(self.settings, self.snapshot.step if self.snapshot is not None else 0)
+
+    def action_screenshot(self) -> None:
+        self.exporter.screenshot()
+
+    @property
+    def analysis(self):
+        """The newest Analysis of the run (engine.analysis), or None."""
+        return self.insight.analysis
+
+    @property
+    def optimum(self):
+        """The least-squares optimum of the run's problem, when it has one."""
+        return self.insight.optimum
+
     def focus_plot(self) -> None:
         self.fit.focus()
 
@@ -143,7 +205,7 @@ class MainScreen(InsightActions, WorkflowActions, PaceActions, Screen):
         self.dataset, self.runner, self.problem, self.snapshot, self.rate = dataset, None, None, None, None
         self.state, self.note, self.run_when_ready = "loading", "", run
         self.loss.reset(settings.steps)
-        self.insight_reset()
+        self.insight.reset(settings)
         fit = self.fit
         if dataset is not None and not fit.curve_x.size:
             fit.show_data(dataset.x, dataset.y)
@@ -200,6 +262,12 @@ class MainScreen(InsightActions, WorkflowActions, PaceActions, Screen):
     def _applied(self, message: ParameterPanel.Applied) -> None:
         self.apply(message.changes)
 
+    @on(ParameterPanel.Typed)
+    def _typed(self, message: ParameterPanel.Typed) -> None:
+        if message.name == "lr":
+            self.insight.typed_lr(message.text, self.settings)
+            self.show_status()
+
     @on(DataReady)
     def _data_ready(self, message: DataReady) -> None:
         if message.run_id == self.run_id:
@@ -212,7 +280,8 @@ class MainScreen(InsightActions, WorkflowActions, PaceActions, Screen):
         if message.run_id != self.run_id:
             return
         self.problem = message.problem
-        self.runner = Runner(message.generator, message.run_id, **self.insight_ready(message))
+        live, path_every = self.insight.ready(message, self.settings)
+        self.runner = Runner(message.generator, message.run_id, analysis=live, path_every=path_every)
         fit = self.fit
         optimum = message.optimum
         fit.show_optimum(None if optimum is None else self.problem.model.curve(optimum.vector, fit.curve_x))
@@ -239,13 +308,13 @@ class MainScreen(InsightActions, WorkflowActions, PaceActions, Screen):
         snapshot = frame.snapshot or self.snapshot
         if snapshot.status == "diverged":
             self.state = "diverged"
-            self.note = self.insight_divergence(snapshot)
+            self.note = self.insight.divergence(snapshot, self.settings)
         elif snapshot.status == "done":
             self.state = "done"
-            self.insight_done(snapshot)
+            self.insight.done(snapshot, self.settings)
         elif frame.final and frame.pull == self.pull_serial and self.state == "running":
             self.state = "paused"
-        self.insight_frame(frame)
+        self.insight.frame(frame, self.settings)
         self.draw(snapshot, frame.steps, frame.losses)
         self.runner.frame_drawn()
 
@@ -254,13 +323,14 @@ class MainScreen(InsightActions, WorkflowActions, PaceActions, Screen):
         fit = self.fit
         fit.show_fit(self.problem.model.curve(snapshot.vector, fit.curve_x))
         self.loss.add(steps, losses)
-        self.insight_draw(snapshot)
+        self.insight.draw(self.problem, snapshot)
         self.show_status()
 
     def show_status(self) -> None:
         device = str(self.problem.device) if self.problem is not None else ""
         pace = self.pace.describe()
-        self.status.show(self.state, self.snapshot, self.settings.steps, self.rate, device, pace, self.note or self.insight_note())
+        note = self.note or self.insight.note(self.state, self.settings)
+        self.status.show(self.state, self.snapshot, self.settings.steps, self.rate, device, pace, note)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that raised stops the run with a sentence on screen; a traceback never reaches it."""

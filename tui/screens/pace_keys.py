@@ -1,4 +1,8 @@
-"""The keys every descent screen shares: faster, slower, turbo, help and quit, and what the pace keys do."""
+"""The keys every descent screen shares: faster, slower, turbo, help and quit.
+
+Each screen that shows them has its own `action_faster`, `action_slower` and `action_turbo`: two lines
+each, calling its `Pace` (tui.workers.pace) and redrawing its status.
+"""
 
 from __future__ import annotations
 
@@ -13,19 +17,3 @@ HELP_QUIT_BINDINGS = [
     Binding("question_mark,f1", "help", "Help", tooltip="this help", id="help"),
     Binding("q", "app.quit", "Quit", tooltip="quit descent", id="quit"),
 ]
-
-
-class PaceActions:
-    """The pace keys, for a screen with a `pace` (tui.workers.runner.Pace) and a `show_status()`."""
-
-    def action_faster(self) -> None:
-        self.pace.faster()
-        self.show_status()
-
-    def action_slower(self) -> None:
-        self.pace.slower()
-        self.show_status()
-
-    def action_turbo(self) -> None:
-        self.pace.toggle_turbo()
-        self.show_status()

@@ -17,10 +17,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.settings import Settings
 from tui.screens.help_screen import HelpScreen
-from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS, PaceActions
+from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot, rich_colour_of
+from tui.workers.pace import Pace
 from tui.workers.race_runner import RaceFrame, Racer, RaceRunner
-from tui.workers.runner import Pace
 
 
 class RaceReady(Message):
@@ -45,7 +45,7 @@ def prepare_race(settings: Settings, names: tuple[str, ...], run_id: int, post) 
     post(RaceReady(run_id, racers, problem.dataset, least_squares(problem)))
 
 
-class RaceScreen(PaceActions, Screen):
+class RaceScreen(Screen):
     """`state` is loading, ready, running, paused, done or error."""
 
     BINDINGS = [
@@ -110,6 +110,18 @@ class RaceScreen(PaceActions, Screen):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.BINDINGS))
+
+    def action_faster(self) -> None:
+        self.pace.faster()
+        self.show_status()
+
+    def action_slower(self) -> None:
+        self.pace.slower()
+        self.show_status()
+
+    def action_turbo(self) -> None:
+        self.pace.toggle_turbo()
+        self.show_status()
 
     def focus_plot(self) -> None:
         self.fit.focus()

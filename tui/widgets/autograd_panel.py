@@ -6,8 +6,6 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from engine.autograd_demo import COMPUTATION
-
 
 def _n(value: float) -> str:
     return f"{value:.7g}"
@@ -29,7 +27,7 @@ class AutogradPanel(Widget):
         return self._body
 
     def show(self, problem, snapshot) -> None:
-        from engine.autograd_demo import gradient_check
+        from engine.autograd_demo import COMPUTATION, gradient_check  # imports torch: not before a run exists
 
         title = Text.assemble(("Autograd", "bold"), (f" at step {snapshot.step:,}", "dim"))
         check = gradient_check(problem, snapshot)

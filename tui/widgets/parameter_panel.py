@@ -1,7 +1,8 @@
 """Every setting as an input, grouped, built from `Settings`' fields so new settings appear by themselves.
 
 A value is checked as it is typed, with the engine's rules; the reason it is wrong shows under it.
-Enter applies a typed value; a choice or a switch applies at once. Applying posts `Applied`.
+Enter applies a typed value; a choice or a switch applies at once. Applying posts `Applied`; typing posts
+`Typed`, so the screen hears of a value before it is applied without reading the panel's inputs.
 """
 
 from __future__ import annotations
@@ -68,6 +69,14 @@ class ParameterPanel(VerticalScroll):
             super().__init__()
             self.changes = changes
 
+    class Typed(Message):
+        """A setting's text changed, typed or set, applied or not (an lr above lr_max warns before Enter)."""
+
+        def __init__(self, name: str, text: str) -> None:
+            super().__init__()
+            self.name = name
+            self.text = text
+
     def __init__(self, settings: Settings, **kwargs) -> None:
         super().__init__(**kwargs)
         self.applied = settings
@@ -102,13 +111,7 @@ class ParameterPanel(VerticalScroll):
         """Show these settings as applied (after a reset, new data, or a rebuild)."""
         self.applied = settings
         for name, row in self._rows.items():
-            value = getattr(settings, name)
-            control = row.control
-            if isinstance(control, Input):
-                control.value = format_value(value)
-            elif control.value != value:
-                with control.prevent(Select.Changed, Checkbox.Changed):
-                    control.value = value
+            self.set_value(name, getattr(settings, name))
             row.show_error(None)
 
     def show_dataset(self, dataset) -> None:
@@ -120,6 +123,15 @@ class ParameterPanel(VerticalScroll):
             self._rows[name].display = not from_file
         if from_file:
             facts.update(data_facts(dataset, self.applied))
+
+    def set_value(self, name: str, value) -> None:
+        """Show a value in a setting's control without applying it (the screen applies it, or not)."""
+        control = self._rows[name].control
+        if isinstance(control, Input):
+            control.value = format_value(value)
+        elif control.value != value:
+            with control.prevent(Select.Changed, Checkbox.Changed):
+                control.value = value
 
     def show_error(self, name: str, message: str | None) -> None:
         """Show a problem found later (a file that can't be read, a device that isn't there) beside its setting."""
@@ -153,6 +165,7 @@ class ParameterPanel(VerticalScroll):
         name = self._name_of(event.input)
         _, problem = check(FIELDS[name], event.value, self.applied)
         self._rows[name].show_error(problem)
+        self.post_message(self.Typed(name, event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -9,6 +9,7 @@ from textual.validation import ValidationResult, Validator
 
 from engine.errors import SettingError
 from engine.settings import Settings, validate
+from tui.served import check_readable
 
 
 def _shown(text: str) -> str:
@@ -57,6 +58,8 @@ def check(field: Field, text: str, applied: Settings) -> tuple[object, str | Non
     try:
         value = parse_value(field, text)
         validate(replace(applied, **{field.name: value}))
+        if field.name == "data":
+            check_readable(value)  # served to a browser: said beside the field as it is typed
     except SettingError as error:
         where = "" if error.setting == field.name else f"{error.setting}: "
         return None, where + error.message

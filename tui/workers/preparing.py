@@ -10,6 +10,7 @@ from textual.message import Message
 from engine.errors import DataError, SettingError
 from engine.memory import check_fits
 from engine.settings import Settings
+from tui.served import check_readable, data_error_text
 
 SHOWN_WAIT_S = 1.0
 """How long torch's import waits for the points to be on screen: importing it holds the GIL for ~1 s."""
@@ -67,6 +68,7 @@ def prepare(
 
             if settings.data is None:
                 check_fits(settings)  # before the points exist: refusing must not need the memory it refuses
+            check_readable(settings.data)  # served to a browser: only the host's data folder
             dataset = load_dataset(settings)
             post(DataReady(run_id, dataset))
         if shown is not None:
@@ -86,7 +88,7 @@ def prepare(
     except SettingError as error:
         post(PrepareFailed(run_id, error.setting, error.message))
     except DataError as error:
-        post(PrepareFailed(run_id, "data", str(error)))
+        post(PrepareFailed(run_id, "data", data_error_text(error, settings)))
     except (MemoryError, RuntimeError, ValueError, OSError) as error:
         # torch reports an allocation it can't make as a RuntimeError; say so in words, not a traceback
         post(PrepareFailed(run_id, None, f"the run can't be built: {type(error).__name__}: {error}"))

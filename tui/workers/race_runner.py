@@ -1,16 +1,17 @@
 """Pulling a race's generators in one thread, round-robin, and handing the UI one frame per 1/fps.
 
 Each round takes one step of every racer still running, so the racers stay step for step together and
-the loss curves compare at equal steps, whatever each optimizer costs.
+the loss curves compare at equal steps, whatever each optimizer costs. A round is one step of
+`tui.workers.pace`'s loop, the one the single run uses.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 
 from textual.message import Message
+
+from tui.workers.pace import FrameLosses, Pace, PacedLoop
 
 
 class Racer:
@@ -43,58 +44,36 @@ class RaceRunner:
     def __init__(self, racers: list[Racer], run_id: int) -> None:
         self.racers = racers
         self.run_id = run_id
-        self._lock = threading.Lock()
-        self._ui_ready = threading.Event()
-        self._ui_ready.set()
+        self._loop = PacedLoop()
 
     @property
     def finished(self) -> bool:
         return all(racer.finished for racer in self.racers)
 
     def frame_drawn(self) -> None:
-        self._ui_ready.set()
+        self._loop.frame_drawn()
 
-    def pull(self, pace, post: Callable[[RaceFrame], None], cancelled: Callable[[], bool]) -> None:
-        with self._lock:
-            self._pull(pace, post, cancelled)
+    def pull(self, pace: Pace, post: Callable[[RaceFrame], None], cancelled: Callable[[], bool]) -> None:
+        """Take rounds until every racer has finished or the worker is cancelled, posting frames at the pace's fps."""
+        names = [r.name for r in self.racers]
+        steps: dict[str, list[int]] = {name: [] for name in names}
+        losses = FrameLosses(names)
 
-    def _pull(self, pace, post, cancelled) -> None:
-        frame_s = 1.0 / pace.fps
-        steps: dict[str, list[int]] = {r.name: [] for r in self.racers}
-        losses: dict[str, list[float]] = {r.name: [] for r in self.racers}
-        owed = 0.0
-        while True:
-            deadline = time.perf_counter() + frame_s
-            if pace.turbo:
-                rounds = None
-            else:
-                owed += pace.steps_per_frame
-                rounds = int(owed)
-                owed -= rounds
-            done_rounds = 0
-            stop = False
-            while rounds is None or done_rounds < rounds:
-                if cancelled():
-                    stop = True
-                    break
-                self._round(steps, losses)
-                done_rounds += 1
-                if self.finished or time.perf_counter() >= deadline:
-                    break
-            stop = stop or self.finished
-            if stop or self._ui_ready.is_set():
-                self._ui_ready.clear()
-                snapshots = {r.name: r.latest for r in self.racers}
-                post(RaceFrame(self.run_id, snapshots, steps, losses, final=stop))
-                steps = {r.name: [] for r in self.racers}
-                losses = {r.name: [] for r in self.racers}
-            if stop:
-                return
-            now = time.perf_counter()
-            if not pace.turbo and now < deadline:
-                time.sleep(deadline - now)
+        def take() -> int:
+            return self._round(steps, losses)
 
-    def _round(self, steps, losses) -> None:
+        def post_frame(final: bool, rate: float) -> bool:
+            nonlocal steps
+            snapshots = {r.name: r.latest for r in self.racers}
+            post(RaceFrame(self.run_id, snapshots, steps, losses.read(), final=final))
+            steps = {name: [] for name in names}
+            return True
+
+        self._loop.run(pace, take, post_frame, cancelled, lambda: self.finished)
+
+    def _round(self, steps: dict, losses: FrameLosses) -> int:
+        """One step of every racer still running; 1 when any of them stepped."""
+        stepped = 0
         for racer in self.racers:
             if racer.finished:
                 continue
@@ -104,5 +83,7 @@ class RaceRunner:
                 continue
             racer.latest = snapshot
             steps[racer.name].append(snapshot.step)
-            losses[racer.name].append(snapshot.values[0].item())
+            losses.add(racer.name, snapshot)
             racer.finished = snapshot.finished
+            stepped = 1
+        return stepped

@@ -6,12 +6,42 @@ import numpy as np
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
-from textual_plotext import PlotextPlot
+from textual_plotext import Plot, PlotextPlot
 
 from tui.widgets.plotting.canvas import Picture
 
 LITE_THEME = "clear"
 """plotext's theme without colours: `--lite` draws the plots in the terminal's own colours."""
+
+
+def _plot_sizer():
+    """How to size a figure to the widget: plotsize, then plotext's private `_set_size` if a probe finds it works.
+
+    plotsize clamps the figure to the terminal size plotext detected, which is not the widget's; `_set_size`
+    after it undoes the clamp (as PlotextPlot.render does, textual-plotext issue 5). Private, so it is tried
+    once here on a figure larger than any terminal plotext assumes; if it raises or the size does not
+    stick, plotsize alone is used (a plot may then stop at plotext's idea of the terminal).
+    """
+
+    def public(plt, width: int, height: int) -> None:
+        plt.plotsize(width, height)
+
+    def with_private(plt, width: int, height: int) -> None:
+        plt.plotsize(width, height)
+        plt._set_size(width, height)
+
+    try:
+        probe = Plot()
+        with_private(probe, 1000, 500)
+        if (probe._width, probe._height) == (1000, 500):
+            return with_private
+    except Exception:  # noqa: BLE001 - any failure of a private API means: use the public one
+        pass
+    return public
+
+
+set_plot_size = _plot_sizer()
+"""set_plot_size(plt, width, height): the figure at the widget's size."""
 
 
 class LayeredPlot(PlotextPlot):
@@ -100,8 +130,7 @@ class LayeredPlot(PlotextPlot):
             width, height = self.size
             plt = self.plt
             plt.clear_data()
-            plt.plotsize(width, height)
-            plt._set_size(width, height)  # as PlotextPlot.render does (textual-plotext issue 5)
+            set_plot_size(plt, width, height)
             plt.theme(key[1])
             self._picture, self._picture_key, self._picture_stale = self.build_picture(key[1]), key, False
             self._layer = self.make_layer(self._picture)

@@ -1,7 +1,8 @@
 """What the main screen writes to disk: ctrl+s the settings, `e` an export folder, `s` an SVG screenshot.
 
-A mixin of MainScreen, so the keys live on the screen that owns them while the behaviour lives here.
-Every write is atomic (tui.exports.atomic): a failed save leaves the file that was there before.
+`Exporter` is a collaborator of MainScreen: the keys live on the screen, which hands it what to write;
+it uses only the screen's Textual side (notify, workers, the app). Every write is atomic (tui.exports.atomic):
+a failed save leaves the file that was there before.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import time
 from pathlib import Path
 
 from textual.binding import Binding
+from textual.screen import Screen
 
+from tui.exports import delivery
 from tui.exports.atomic import ExportError, write_atomic
 from tui.exports.folder import export_folder, export_settings
 from tui.screens.path_screen import PathScreen
@@ -42,14 +45,19 @@ def prepare_folder(folder: Path) -> str | None:
     return None
 
 
-class WorkflowActions:
-    """ctrl+s, e and s of the main screen (which provides `settings`, `app`, `notify` and `run_worker`)."""
+class Exporter:
+    """ctrl+s, e and s of the main screen: asks where, writes, and says what it wrote."""
 
-    last_saved: str | None = None
-    last_export: Path | None = None
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        """Where the dialogs open, the toasts show and the export's worker runs."""
+        self.last_saved: str | None = None
+        self.last_export: Path | None = None
 
-    def action_save_settings(self) -> None:
-        settings = self.settings
+    def save_settings(self, settings) -> None:
+        """Ask for a TOML file and save these settings to it (in a browser: a download, never a file on the server)."""
+        if delivery.served():
+            return delivery.deliver_settings(self.screen, settings)
 
         def save(path: Path) -> str | None:
             try:
@@ -61,29 +69,31 @@ class WorkflowActions:
         def saved(path: Path | None) -> None:
             if path is not None:
                 self.last_saved = str(path)
-                self.notify(f"settings saved to {path}", title="Saved")
+                self.screen.notify(f"settings saved to {path}", title="Saved")
 
-        self.app.push_screen(PathScreen("Save the settings to (TOML):", self.last_saved or DEFAULT_SETTINGS_FILE, save), saved)
+        self.screen.app.push_screen(PathScreen("Save the settings to (TOML):", self.last_saved or DEFAULT_SETTINGS_FILE, save), saved)
 
-    def action_export(self) -> None:
-        if any(worker.group == "export" and not worker.is_finished for worker in self.workers):
-            self.notify("an export is still being written", title="Export")
+    def export(self, settings, steps_done: int) -> None:
+        """Ask for a folder and write settings, script and the history of `steps_done` steps into it, in a thread."""
+        screen = self.screen
+        if any(worker.group == "export" and not worker.is_finished for worker in screen.workers):
+            screen.notify("an export is still being written", title="Export")
             return
-        settings = self.settings
-        # The history of the steps taken so far (what is on screen), not of all the steps set: those may be 10⁹.
-        steps_done = self.snapshot.step if self.snapshot is not None else 0
+        if delivery.served():
+            return delivery.deliver_export(screen, settings, steps_done)
 
         def chosen(folder: Path | None) -> None:
             if folder is not None:
                 self.last_export = folder
-                self.notify(f"exporting to {folder}/ (the history's {steps_done:,} steps are made again)", title="Export")
-                self.run_worker(lambda: self._export(folder, settings, steps_done), thread=True, group="export", exit_on_error=False)
+                screen.notify(f"exporting to {folder}/ (the history's {steps_done:,} steps are made again)", title="Export")
+                screen.run_worker(lambda: self._export(folder, settings, steps_done), thread=True, group="export", exit_on_error=False)
 
         ask = PathScreen("Export settings, script and history into the folder:", default_export_folder(), prepare_folder)
-        self.app.push_screen(ask, chosen)
+        screen.app.push_screen(ask, chosen)
 
     def _export(self, folder: Path, settings, steps_done: int) -> None:
         """In a thread: the descent runs again from the start, which can take a while for a long run."""
+        screen = self.screen
         try:
             from textual.worker import get_current_worker
 
@@ -91,12 +101,15 @@ class WorkflowActions:
             paths = export_folder(folder, settings, lambda: worker.is_cancelled, history_steps=steps_done)
         except Exception as error:  # noqa: BLE001 (any failure is told in words, never as a traceback)
             message = str(error) if isinstance(error, (ExportError, ValueError)) else f"{type(error).__name__}: {error}"
-            self.app.call_from_thread(self.notify, message, title="Export failed", severity="error")
+            screen.app.call_from_thread(screen.notify, message, title="Export failed", severity="error")
             return
         names = ", ".join(path.name for path in paths)
-        self.app.call_from_thread(self.notify, f"wrote {names} in {folder}/", title="Exported")
+        screen.app.call_from_thread(screen.notify, f"wrote {names} in {folder}/", title="Exported")
 
-    def action_screenshot(self) -> None:
+    def screenshot(self) -> None:
+        """An SVG of the screen, beside the last export when there is one (in a browser: a download)."""
+        if delivery.served():
+            return delivery.deliver_screenshot(self.screen)
         folder = self.last_export if self.last_export is not None and self.last_export.is_dir() else Path(".")
         stem = time.strftime("descent-%Y%m%d-%H%M%S")
         path, n = folder / f"{stem}.svg", 1
@@ -104,8 +117,8 @@ class WorkflowActions:
             n += 1
             path = folder / f"{stem}-{n}.svg"
         try:
-            write_atomic(path, self.app.export_screenshot())
+            write_atomic(path, self.screen.app.export_screenshot())
         except ExportError as error:
-            self.notify(str(error), title="No screenshot", severity="error")
+            self.screen.notify(str(error), title="No screenshot", severity="error")
             return
-        self.notify(f"screenshot saved to {path}", title="Screenshot")
+        self.screen.notify(f"screenshot saved to {path}", title="Screenshot")

@@ -1,0 +1,209 @@
+"""What explains the main screen's run (issue 5): analysis, lr warnings, lr_best, explanations, landscape, autograd.
+
+`Insight` is a collaborator of MainScreen: it keeps the insight's state and drives the panels it is given;
+the screen owns the keys and calls it, with the settings and the run's parts as arguments, at the points
+of the run's life its methods name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from textual.binding import Binding
+
+from tui.widgets.analysis_text import divergence_note
+
+INSIGHT_BINDINGS = [
+    Binding(
+        "y", "toggle_analysis", "Analysis", tooltip="show or hide the Analysis panel: curvature, lr_max, lr_best", id="analysis", show=False
+    ),
+    Binding(
+        "o",
+        "lr_best",
+        "lr_best",
+        tooltip="set lr to lr_best = 2/(λmax+λmin), the fastest lr for plain gradient descent (the run starts again from step 0)",
+        id="lr-best",
+        show=False,
+    ),
+    Binding(
+        "l",
+        "toggle_landscape",
+        "Landscape",
+        tooltip="the loss landscape over (k, b) with the path so far, instead of the fit (two-parameter models)",
+        id="landscape",
+    ),
+    Binding(
+        "a",
+        "toggle_autograd",
+        "Grads",
+        tooltip="the step's ∂L/∂k, ∂L/∂b from autograd beside the formulas, instead of the loss",
+        id="autograd",
+    ),
+    Binding("w", "warmup", "Warm-up", tooltip="the tutorial's warm-up: z = mean((x+2)²) and x.grad from autograd", id="warmup", show=False),
+]
+PATH_POINTS = 4000
+"""The landscape's path keeps at most this many θ, evenly thinned: a run of any length draws the same."""
+
+
+class Insight:
+    """The run's analysis and explanations, and the panels that show them (analysis, landscape, autograd)."""
+
+    def __init__(self, analysis_panel, landscape, autograd, fit, loss, notify: Callable) -> None:
+        self.analysis_panel, self.landscape, self.autograd = analysis_panel, landscape, autograd
+        self.fit, self.loss = fit, loss
+        """The plots the landscape and the autograd panel take turns with."""
+        self.notify = notify
+        self.landscape.display = self.autograd.display = False
+        self.live = None
+        """The run's LiveAnalysis (engine.analysis), made in the prepare thread."""
+        self.analysis = None
+        """The newest Analysis: exact once per problem, or an estimate refreshed every few frames."""
+        self.start_analysis = None
+        """The analysis where the run started: what a divergence is explained with (a blown-up θ has no meaningful λ)."""
+        self.optimum = None
+        self.typed_warning: str | None = None
+        """The lr warning for a value typed but not applied yet."""
+        self.remark: str | None = None
+        """Why the finished run went as it did (a divergence or a stall), under the numbers."""
+        self.path: list[np.ndarray] = []
+
+    def reset(self, settings) -> None:
+        """A new run is being made: nothing of the old one's analysis or path applies."""
+        self.live = self.analysis = self.start_analysis = self.optimum = None
+        self.typed_warning = self.remark = None
+        self.path = []
+        self.show(settings)
+
+    def ready(self, message, settings) -> tuple[object, int]:
+        """The problem is made: keep its analysis and optimum; the Runner's (analysis, path_every) for it."""
+        self.optimum = message.optimum
+        if message.analysis is not None:
+            self.live, self.analysis = message.analysis
+            self.start_analysis = self.analysis
+        two = two_parameters(message.problem)
+        self.path = [message.first.vector.copy()] if two else []
+        self.landscape.reset(message.problem, message.optimum)
+        self.show(settings)
+        return self.live, (max(1, settings.steps // PATH_POINTS) if two else 0)
+
+    def frame(self, frame, settings) -> None:
+        """A frame came: a newer estimate to show, and θ's path so far."""
+        if frame.analysis is not None and frame.analysis != self.analysis:
+            self.analysis = frame.analysis
+            self.show(settings)
+        if frame.path:
+            self.path.extend(frame.path)
+            if len(self.path) > 2 * PATH_POINTS:
+                from engine.landscape import thin_path
+
+                self.path = list(thin_path(np.array(self.path), PATH_POINTS))
+
+    def draw(self, problem, snapshot) -> None:
+        """Each frame: the panels that are visible follow the snapshot."""
+        if self.autograd.display and problem is not None:
+            self.autograd.show(problem, snapshot)
+        if self.landscape.display and self.path:
+            self.landscape.show(np.array(self.path)[:, :2], snapshot.vector[:2])
+
+    def divergence(self, snapshot, settings) -> str:
+        """The status note for a divergence: the step, lr against lr_max (both numbers), and what to do."""
+        from engine.explain import explain_divergence
+
+        text = explain_divergence(snapshot.diverged_at, settings.lr, self.start_analysis, settings.optimizer, settings.standardize)
+        self.remark = text
+        self.show(settings)
+        self.notify(headline(text), title="Diverged", severity="error", timeout=10)
+        return divergence_note(text)
+
+    def done(self, snapshot, settings) -> None:
+        """A finished run far from the optimum along the valley: say so in words."""
+        from engine.explain import explain_stall
+
+        text = explain_stall(snapshot, self.optimum, self.analysis, settings.lr, settings.optimizer)
+        if text:
+            self.remark = text
+            self.show(settings)
+            self.notify(headline(text), title="Stalled along the valley", severity="warning", timeout=10)
+
+    def note(self, state: str, settings) -> str:
+        """The status note before a run, or while paused: the lr warning when lr > lr_max."""
+        if state not in ("ready", "paused", "done"):
+            return ""
+        return self.typed_warning or (self._warning(settings.lr, settings) if state != "done" else None) or ""
+
+    def typed_lr(self, text: str, settings) -> None:
+        """An lr typed above lr_max warns at once, before Enter and before the run."""
+        try:
+            lr = float(text)
+        except ValueError:
+            lr = None
+        self.typed_warning = self._warning(lr, settings) if lr is not None and lr != settings.lr else None
+        self.show(settings)
+
+    def lr_best(self) -> float | None:
+        """lr_best to set, as shown (`:g`); None, after saying why, when there is none."""
+        analysis = self.analysis
+        if analysis is None:
+            self.notify("no analysis yet: wait until the run is ready", title="lr_best", severity="warning")
+            return None
+        if analysis.lr_best is None or not np.isfinite(analysis.lr_best):
+            self.notify(
+                f"lr_best = 2/(λmax+λmin) needs λmin, which only MSE on a linear or poly model gives; "
+                f"here λmax is an estimate (lr_max ≈ {analysis.lr_max:.3g}).",
+                title="lr_best unavailable",
+                severity="warning",
+            )
+            return None
+        return float(f"{analysis.lr_best:g}")
+
+    def toggle_landscape(self, problem, snapshot, model: str) -> None:
+        """The landscape instead of the fit, or back; only a two-parameter model has one to draw."""
+        if self.landscape.display:
+            self.landscape.display, self.fit.display = False, True
+            return
+        if problem is None:
+            self.notify("the run is not ready yet", title="Landscape", severity="warning")
+            return
+        if not two_parameters(problem):
+            size = snapshot.layout.size if snapshot is not None else "more"
+            self.notify(
+                f"the landscape needs a model with two parameters (linear or poly:1); {model} has {size}",
+                title="Landscape unavailable",
+                severity="warning",
+            )
+            return
+        self.landscape.display, self.fit.display = True, False
+        if snapshot is not None:
+            self.draw(problem, snapshot)
+
+    def toggle_autograd(self, problem, snapshot) -> None:
+        """The autograd panel instead of the loss plot, or back."""
+        self.autograd.display = not self.autograd.display
+        self.loss.display = not self.autograd.display
+        if self.autograd.display and snapshot is not None:
+            self.draw(problem, snapshot)
+
+    def show(self, settings) -> None:
+        # what was just typed first, then why the run ended as it did, then the applied lr's warning
+        warning = self.typed_warning or (None if self.remark else self._warning(settings.lr, settings))
+        self.analysis_panel.show(self.analysis, settings.lr, warning, self.remark)
+
+    def _warning(self, lr: float, settings) -> str | None:
+        if self.analysis is None:
+            return None  # nothing to warn with yet; and engine.explain loads torch, which the first paint must not wait for
+        from engine.explain import warn_lr
+
+        return warn_lr(self.analysis, lr, settings.optimizer)
+
+
+def two_parameters(problem) -> bool:
+    """Whether the problem's model is linear in two parameters: the ones whose landscape is drawn."""
+    model = getattr(problem, "model", None)
+    return bool(getattr(model, "linear_in_parameters", False)) and len(model.names) == 2
+
+
+def headline(text: str) -> str:
+    """A toast's words: the explanation's first clause; the whole of it stays in the Analysis panel (y)."""
+    first = text.split(": ", 1)[0]
+    return (first if len(first) <= 160 else first[:157] + "…") + " (the Analysis panel, y, says why)"

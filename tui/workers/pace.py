@@ -1,0 +1,166 @@
+"""How fast a run goes, and the one pacing loop the single run and the race both pull their steps through.
+
+No Textual and no torch at import: the `descent` command reads the frame-rate constants from here, and the
+app's first paint must not wait for torch.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+DEFAULT_FPS, MAX_FPS = 20, 60
+"""The app's frame rate (`--fps`): the UI is fed at most this many frames a second, whatever the step rate."""
+LITE_FPS = 10
+"""`--lite`'s frame rate, for slow links."""
+DEFAULT_RATE = 150.0
+"""Steps per second at the default pace: the tutorial's 1000 steps in under 7 s, slow enough to watch."""
+MIN_RATE, MAX_RATE = 1.0, 1e7
+RATE_WINDOW_S = 0.5
+"""steps/s is measured over about this long, so the figure is steady but current."""
+
+
+class Pace:
+    """How fast a run goes: a steps-per-second target, or turbo (no pacing at all)."""
+
+    def __init__(self, fps: int = DEFAULT_FPS, rate: float = DEFAULT_RATE) -> None:
+        self.fps = fps
+        self.rate = rate
+        self.turbo = False
+
+    @property
+    def steps_per_frame(self) -> float:
+        return self.rate / self.fps
+
+    def faster(self) -> None:
+        self.turbo = False
+        self.rate = min(MAX_RATE, self.rate * 2)
+
+    def slower(self) -> None:
+        self.turbo = False
+        self.rate = max(MIN_RATE, self.rate / 2)
+
+    def toggle_turbo(self) -> None:
+        self.turbo = not self.turbo
+
+    def describe(self) -> str:
+        return "turbo" if self.turbo else f"pace {self.rate:,.4g}/s"
+
+
+class PacedLoop:
+    """Steps at the pace's rate and at most one frame per 1/fps, for whichever runner owns it.
+
+    While the UI is still drawing the last frame, steps accumulate into the next one instead of queueing
+    messages (back-pressure). A runner says how to take one step and how to post what has gathered.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # a cancelled worker may still be mid-step when the next one starts
+        self._ui_ready = threading.Event()
+        self._ui_ready.set()
+        self.rate = 0.0
+        """Steps per second, measured over the last `RATE_WINDOW_S` of stepping."""
+
+    def frame_drawn(self) -> None:
+        """The UI has drawn a frame: the loop may post the next."""
+        self._ui_ready.set()
+
+    def run(
+        self,
+        pace: Pace,
+        take: Callable[[], int],
+        post_frame: Callable[[bool, float], bool],
+        cancelled: Callable[[], bool],
+        finished: Callable[[], bool],
+        limit: int | None = None,
+    ) -> None:
+        """Call `take` (one step; it returns how many it took, 0 or 1) until finished, cancelled or `limit` steps.
+
+        `post_frame(final, rate)` posts what has gathered since the last frame, and says whether it posted one.
+        """
+        with self._lock:
+            self._run(pace, take, post_frame, cancelled, finished, limit)
+
+    def _run(self, pace, take, post_frame, cancelled, finished, limit) -> None:
+        taken = 0
+        frame_s = 1.0 / pace.fps
+        window_t, window_steps, rate = time.perf_counter(), 0, 0.0
+        self.rate = rate
+        owed = 0.0
+        next_frame = window_t + frame_s
+        stop = False
+        while not stop:
+            budget = float("inf") if pace.turbo else None
+            if budget is None:
+                owed += pace.steps_per_frame
+                budget = int(owed)
+                owed -= budget
+            round_start = taken
+            while budget > 0:
+                if cancelled() or finished():
+                    stop = True
+                    break
+                taken += take()
+                budget -= 1
+                if finished() or (limit is not None and taken >= limit):
+                    stop = True
+                    break
+                if time.perf_counter() >= next_frame:  # a slow step (many points) must not stall the screen
+                    break
+            now = time.perf_counter()
+            window_steps += taken - round_start
+            elapsed = now - window_t
+            if elapsed >= RATE_WINDOW_S or (stop and (elapsed >= RATE_WINDOW_S / 2 or not rate)):
+                rate = window_steps / elapsed if elapsed > 0 and window_steps else rate
+                window_t, window_steps = now, 0
+                self.rate = rate
+            if stop or self._ui_ready.is_set():
+                self._ui_ready.clear()  # before posting: the UI may draw the frame before `post_frame` returns
+                if not post_frame(stop, rate):
+                    self._ui_ready.set()  # nothing to draw yet: the next frame may go at once
+            if stop:
+                return
+            if not pace.turbo and now < next_frame:
+                time.sleep(next_frame - now)
+            next_frame = max(next_frame + frame_s, time.perf_counter())
+
+
+def on_cpu(snapshot) -> bool:
+    """Whether a snapshot's numbers live on the CPU, where reading a loss per step costs nothing."""
+    return snapshot.values.device.type == "cpu"
+
+
+class FrameLosses:
+    """The losses gathered for the next frame, per racer (a single run is one racer).
+
+    On a CPU each loss is read as it comes; on a GPU it stays there until the frame is posted, and every
+    racer's losses are read in one transfer: one device sync per frame, not one per step.
+    """
+
+    def __init__(self, names) -> None:
+        self.names = list(names)
+        self._on_cpu: bool | None = None  # known from the first snapshot
+        self._pending: dict[str, list] = {name: [] for name in self.names}
+
+    def add(self, name: str, snapshot) -> None:
+        if self._on_cpu is None:
+            self._on_cpu = on_cpu(snapshot)
+        self._pending[name].append(snapshot.values[0].item() if self._on_cpu else snapshot.values[0])
+
+    def read(self) -> dict[str, list[float]]:
+        """Every racer's losses since the last read, as numbers; the gathered ones are dropped."""
+        groups = read_losses([self._pending[name] for name in self.names])
+        self._pending = {name: [] for name in self.names}
+        return dict(zip(self.names, groups, strict=True))
+
+
+def read_losses(groups: list[list]) -> list[list[float]]:
+    """Each group's losses as numbers: floats pass through, device tensors are read in one transfer."""
+    on_device = [loss for group in groups for loss in group if not isinstance(loss, float)]
+    if not on_device:
+        return [list(group) for group in groups]
+    import torch  # only a run on a device gets here, long after torch is loaded
+
+    read = iter(torch.stack(on_device).tolist())
+    return [[loss if isinstance(loss, float) else next(read) for loss in group] for group in groups]
