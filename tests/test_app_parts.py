@@ -34,8 +34,9 @@ def test_log10_points_drop_what_a_log_axis_cannot_show():
 
 
 def test_pace_doubles_and_halves_within_bounds():
-    pace = Pace(fps=20)
-    assert pace.steps_per_frame == 7.5  # 150 steps/s: the tutorial's 1000 steps in ~6.7 s
+    assert Pace(fps=20).demo and Pace(fps=20).describe() == "pace demo"  # the default: tests/test_lesson_pace.py
+    pace = Pace(fps=20, rate=150.0)
+    assert pace.steps_per_frame == 7.5 and not pace.demo
     pace.faster()
     assert pace.rate == 300
     for _ in range(100):
