@@ -114,4 +114,6 @@ def read_csv(path: str, x_column: str = "1", y_column: str = "2") -> Dataset:
     # float32 (the descent's dtype) overflows past ~3e38; squares of residuals far earlier.
     if max(np.abs(x_values).max(), np.abs(y_values).max()) > 1e15:
         raise DataError(f"{path}: values beyond ±1e15 can't be fitted in float32")
-    return Dataset(x=x_values, y=y_values, source=path)
+    names = [cell.strip().strip('"').strip() for cell in header or []]  # the axes carry the file's own names
+    x_name, y_name = (names[i] if i < len(names) and names[i] else role for i, role in ((xi, "x"), (yi, "y")))
+    return Dataset(x=x_values, y=y_values, source=path, x_name=x_name, y_name=y_name)

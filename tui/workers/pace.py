@@ -80,7 +80,7 @@ class PacedLoop:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()  # a cancelled worker may still be mid-step when the next one starts
+        self.stepping = threading.Lock()  # a cancelled worker may still be mid-step when the next one starts
         self._ui_ready = threading.Event()
         self._ui_ready.set()
         self.rate = 0.0
@@ -105,7 +105,7 @@ class PacedLoop:
 
         `post_frame(final, rate)` posts what has gathered since the last frame, and says whether it posted one.
         """
-        with self._lock:
+        with self.stepping:
             self._run(pace, take, post_frame, cancelled, finished, limit)
 
     def _run(self, pace, take, post_frame, cancelled, finished, limit) -> None:
@@ -117,7 +117,7 @@ class PacedLoop:
         next_frame = window_t + frame_s
         stop = False
         while not stop:
-            budget = float("inf") if pace.turbo else None
+            budget = float("inf") if pace.turbo or limit is not None else None  # `n`'s one step goes at once, at any pace
             if budget is None:
                 owed += pace.steps_per_frame_at(self.steps + taken)
                 budget = int(owed)
