@@ -236,11 +236,12 @@ class MainScreen(Screen):
         fit.show_fit(None)
         fit.show_optimum(None)
         run_id, shown = self.run_id, threading.Event()
+        marble = {} if start is None else {"start": start}
         self.points_shown = shown
         if dataset is not None:
             self.call_after_refresh(shown.set)
         self.run_worker(
-            lambda: prepare(settings, dataset, run_id, self.post_message, lambda: get_current_worker().is_cancelled, shown, start),
+            lambda: prepare(settings, dataset, run_id, self.post_message, lambda: get_current_worker().is_cancelled, shown, **marble),
             thread=True,
             group="prepare",
             exclusive=True,
