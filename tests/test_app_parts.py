@@ -11,6 +11,7 @@ from engine.descend import descend
 from engine.problem import make_problem
 from engine.settings import Settings
 from tui.widgets.loss_plot import HISTORY_ROWS, LossPlot
+from tui.workers.pace import MIN_RATE
 from tui.workers.runner import Pace, Runner
 
 
@@ -41,7 +42,7 @@ def test_pace_doubles_and_halves_within_bounds():
     assert pace.rate == 300
     for _ in range(100):
         pace.slower()
-    assert pace.rate == 1.0
+    assert pace.rate == MIN_RATE
     pace.toggle_turbo()
     assert pace.turbo and pace.describe() == "turbo"
     pace.faster()

@@ -17,7 +17,8 @@ LITE_FPS = 10
 """`--lite`'s frame rate, for slow links."""
 DEFAULT_RATE = 150.0
 """Steps per second of a fixed pace when none is given."""
-MIN_RATE, MAX_RATE = 1.0, 1e7
+MIN_RATE, MAX_RATE = 0.25, 1e7
+"""`-` goes down to a step every 4 s: the demo starts at 1.25/s, and slower than it must still be possible."""
 DEMO_SECONDS, DEMO_STEPS = 8.0, 1000
 """The demo pace (the default) shows step s at DEMO_SECONDS·ln(s)/ln(DEMO_STEPS) seconds: step 1 at once, step 2
 after 0.8 s, 3 at 1.3 s, 5 at 1.9 s, 10 at 2.7 s, 100 at 5.3 s, the tutorial's 1000 at 8 s. The line's first moves,
