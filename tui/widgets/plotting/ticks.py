@@ -11,10 +11,12 @@ import itertools
 import math
 from dataclasses import dataclass
 
-NICE = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)
+NICE = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 """Round steps, times a power of ten."""
 ROWS_PER_TICK = (2, 3, 4, 5)
 """A tick every this many rows: one every row crowds the labels; more than 5 leaves too few."""
+SMALL_ROWS = 6
+"""On a canvas this short (80×24's loss plot has 4 rows) a tick may go on every row: else half the axis is empty."""
 TRIES = 12
 """Round steps tried per r, from the smallest that fits: beyond, the axis would be mostly empty."""
 CHROME_ROWS = 5
@@ -63,7 +65,7 @@ def even_axis(low: float, high: float, rows: int) -> Axis:
     span = high - low if high > low else max(abs(low), 1.0)
     fewest = 3 if rows >= 7 else 2
     best = None
-    for r in ROWS_PER_TICK:
+    for r in ((1, *ROWS_PER_TICK) if rows <= SMALL_ROWS else ROWS_PER_TICK):
         if (rows - 1) // r < 1:
             continue
         for step in itertools.islice(_nice_steps(span * r / (rows - 1)), TRIES):
