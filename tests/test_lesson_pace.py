@@ -91,3 +91,27 @@ def test_plus_and_minus_leave_the_demo_for_a_fixed_rate_and_t_for_turbo(monkeypa
 def test_a_fixed_pace_keeps_its_rate(monkeypatch):
     times = _run(monkeypatch, Pace(fps=20, rate=150.0), 300)
     assert times[-1] == pytest.approx(2.0, abs=0.06)  # 300 steps at 150/s
+
+
+@pytest.mark.parametrize("step_s", [1e-4, 0.033, 0.3])
+def test_the_steps_per_second_shown_are_the_rate_of_the_last_window(monkeypatch, step_s):
+    """At 1M points a step takes ~33 ms: the figure shown must be ~30/s, the rate the steps are really taken at."""
+    clock = FakeTime(step_s)
+    monkeypatch.setattr(pace_module, "time", clock)
+    loop, rates, taken = PacedLoop(), [], []
+    pace = Pace(fps=20)
+    pace.turbo = True
+
+    def take() -> int:
+        clock.now += step_s
+        taken.append(clock.now)
+        return 1
+
+    def post_frame(final: bool, rate: float) -> bool:
+        rates.append((clock.now, rate))
+        loop.frame_drawn()
+        return True
+
+    loop.run(pace, take, post_frame, cancelled=lambda: clock.now > 10.0, finished=lambda: False)
+    late = [rate for at, rate in rates if at > 5.0]
+    assert late and all(rate == pytest.approx(1.0 / step_s, rel=0.02) for rate in late)
