@@ -164,3 +164,20 @@ async def test_a_preset_starts_its_lesson_from_step_0_and_warns_about_nothing_bu
             assert screen.snapshot.step == 0 and screen.loss.marks == ()
             warned = "⚠" in screen.analysis_panel.plain or "above" in status_text(app)
             assert warned == (name == "diverge"), name
+
+
+async def test_a_new_lr_while_running_keeps_running_from_where_it_was():
+    app = make_app(Settings(device="cpu", steps=200_000))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_state(pilot, "ready")
+        screen = app.screen
+        await pilot.press("t", "space")
+        await wait_until(pilot, lambda: screen.snapshot.step > 50, what="50 steps")
+        screen.apply({"lr": 2e-4})
+        at = screen.loss.marks[0]
+        assert screen.state == "running" and at > 50 and screen.settings.lr == 2e-4
+        await wait_until(pilot, lambda: screen.snapshot.step > at + 100, what="100 steps more")
+        steps, _ = screen.loss.history.rows()[:, 0], None
+        assert steps.min() == 0  # the curve was kept, not started over
+        await pilot.press("space")
+        await wait_for_state(pilot, "paused")

@@ -285,6 +285,7 @@ class MainScreen(Screen):
         steps = itertools.islice(old.then(generator), 1, None)
         self.settings, self.problem = settings, problem
         self.panel.set_applied(settings)
+        self.run_id += 1  # a frame the old worker still posts (a step past this one, at the old lr) is ignored
         self.runner = Runner(steps, self.run_id, analysis=old.analysis, path_every=old.path_every)
         if snapshot.step:
             self.loss.mark(snapshot.step, settings.steps)
