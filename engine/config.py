@@ -17,7 +17,9 @@ import math
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from engine.errors import SettingError
 from engine.presets import preset_changes
+from engine.racers import Racer, parse_race
 from engine.settings import SETTING_NAMES, Settings, validate
 
 try:
@@ -26,6 +28,8 @@ except ImportError:  # Python 3.10: the same parser, packaged as tomli
     import tomli as tomllib
 
 PRESET_KEY = "preset"
+RACE_KEY = "race"
+"""Not a setting of one run: the racers of a race, as a TOML list of `OPT` or `OPT@LR`."""
 MAX_CONFIG_BYTES = 1024 * 1024
 """A settings file is a few hundred bytes; the bound keeps a wrong path (a disk image) from filling memory."""
 
@@ -42,6 +46,8 @@ class ConfigFile:
     """The preset it starts from, if it names one."""
     changes: dict
     """Settings it sets, by field name, with their types checked."""
+    race: tuple[Racer, ...] | None = None
+    """`race = ["manual@1e-4", "adam@0.05"]`: the racers, checked; None when the file races nobody."""
 
 
 def _expected_type(annotation: str) -> str:
@@ -96,20 +102,34 @@ def parse_config(text: str, source: str = "config") -> ConfigFile:
     except RecursionError:
         # tomllib recurses once per nested array or table: `lr = [[[[…` thousands deep exhausts the stack
         raise ConfigError(f"{source}: not valid TOML for settings: arrays or tables nested too deeply") from None
-    preset = None
+    preset = race = None
     changes = {}
     for key, value in table.items():
+        if key == RACE_KEY and RACE_KEY not in _TYPES:
+            race = _race(value, source)
+            continue
         if key == PRESET_KEY:
             if not isinstance(value, str):
                 raise ConfigError(f"{source}: preset must be a str (got {_toml_type(value)} {_brief(value)})")
             preset = value
             continue
         if key not in _TYPES:
-            close = difflib.get_close_matches(key, (*SETTING_NAMES, PRESET_KEY), n=1)
+            close = difflib.get_close_matches(key, (*SETTING_NAMES, PRESET_KEY, RACE_KEY), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             raise ConfigError(f"{source}: unknown key {key!r}{hint}")
         changes[key] = _converted(key, value, source)
-    return ConfigFile(preset, changes)
+    return ConfigFile(preset, changes, race)
+
+
+def _race(value, source: str) -> tuple[Racer, ...]:
+    """`race = ["manual@1e-4", "adam@0.05"]` (or one string, as --race takes it) → the racers; ConfigError if bad."""
+    if not (isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value))):
+        example = '["manual@1e-4", "adam@0.05"]'
+        raise ConfigError(f"{source}: race must be a list of str like {example} (got {_toml_type(value)} {_brief(value)})")
+    try:
+        return parse_race(value)
+    except SettingError as error:
+        raise ConfigError(f"{source}: race: {error.message}") from None
 
 
 def read_config(path: str | Path) -> ConfigFile:

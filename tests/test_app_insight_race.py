@@ -29,13 +29,13 @@ async def test_a_race_of_three_draws_three_lines_with_a_legend_and_three_growing
         for name in RACERS:
             steps = loss.histories[name].steps
             assert steps[0] == 0 and steps[-1] == 80 and len(steps) == 81, name
-        for plot in (loss, fit):
-            legend = plot.render().plain
-            assert sum(f"▞▞ {name}" in legend for name in RACERS) == 3
+        for plot in (loss, fit):  # no legend over the curves: every racer's own marker on them instead
+            drawn = plot.render().plain
+            assert "▞▞" not in drawn and all(marker in drawn for marker in "●▲■")
         vectors = {name: screen.snapshots[name].vector for name in RACERS}
         assert not (vectors["manual"] == vectors["adam"]).all(), "different optimizers, different places"
         status = str(screen.query_one("#race-status").render())
-        assert all(f"{name}  step 80" in status for name in RACERS)
+        assert all(f"{marker} {name}  loss " in status for marker, name in zip("●▲■", RACERS, strict=True))  # ranked at the end
 
 
 def test_a_bad_race_is_one_line_and_exit_2(capsys):
@@ -59,6 +59,6 @@ async def test_the_race_preset_opens_the_race_and_escape_comes_back():
         await wait_until(pilot, lambda: isinstance(app.screen, RaceScreen), what="the race screen")
         race = app.screen
         await wait_until(pilot, lambda: race.state == "ready", what="the race ready")
-        assert list(race.query_one(RaceLossPlot).histories) == ["manual", "momentum", "adam"]
+        assert list(race.query_one(RaceLossPlot).histories) == ["manual@0.0001", "momentum@0.0001", "adam@0.05"]
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), what="back to the main screen")

@@ -112,3 +112,27 @@ def test_lesson_the_whole_explanation_at_80x24(snap_compare):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_lesson_after_a_divergence(snap_compare, size):
     assert snap_compare(make_app(Settings(device="cpu", lr=1e-3)), terminal_size=size, run_before=_diverged)
+
+RACE = ("manual@1e-4", "momentum@1e-4", "adam@0.05")
+RACE_SETTINGS = Settings(device="cpu", steps=200)
+
+
+async def race_done(pilot) -> None:
+    """The race run to its end in turbo, the toast dismissed: the ranked status is what is left to compare."""
+    await wait_for_state(pilot, "ready")
+    await pilot.press("t", "space")
+    await wait_for_state(pilot, "done")
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_race_80x24_ready(snap_compare):
+    assert snap_compare(make_app(RACE_SETTINGS, race=RACE), terminal_size=(80, 24), run_before=ready)
+
+
+def test_race_80x24_done(snap_compare):
+    assert snap_compare(make_app(RACE_SETTINGS, race=RACE), terminal_size=(80, 24), run_before=race_done)
+
+
+def test_race_80x24_landscape(snap_compare):
+    assert snap_compare(make_app(RACE_SETTINGS, race=RACE), terminal_size=(80, 24), run_before=race_done, press=["l"])

@@ -61,7 +61,7 @@ def test_the_race_reads_every_racers_gpu_losses_once_per_frame(monkeypatch):
     import tui.workers.pace as pace_module
     from engine.race import race_problems
     from tui.workers.pace import Pace
-    from tui.workers.race_runner import Racer, RaceRunner
+    from tui.workers.race_runner import RacerRun, RaceRunner
 
     reads = []
     read = pace_module.read_losses
@@ -70,7 +70,7 @@ def test_the_race_reads_every_racers_gpu_losses_once_per_frame(monkeypatch):
     for name, problem in race_problems(Settings(steps=300, device="cuda"), ("manual", "adam")):
         expected[name] = [s.loss for s in descend(problem)][1:]
         generator = descend(problem)
-        racers.append(Racer(name, problem, generator, next(generator)))
+        racers.append(RacerRun(name, problem, generator, next(generator)))
     runner = RaceRunner(racers, run_id=1)
     frames = []
     pace = Pace(fps=20)

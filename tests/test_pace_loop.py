@@ -9,7 +9,7 @@ import torch
 
 import tui.workers.pace as pace_module
 from tui.workers.pace import FrameLosses, Pace, PacedLoop, read_losses
-from tui.workers.race_runner import Racer, RaceRunner
+from tui.workers.race_runner import RacerRun, RaceRunner
 from tui.workers.runner import Runner
 
 
@@ -76,7 +76,7 @@ def test_the_race_steps_through_the_same_loop_and_reads_every_racer_in_one_call(
     racers = []
     for name, scale in scales.items():
         generator = fake_descent(300, scale)
-        racers.append(Racer(name, None, generator, next(generator)))
+        racers.append(RacerRun(name, None, generator, next(generator)))
     runner = RaceRunner(racers, run_id=1)
     frames = []
 

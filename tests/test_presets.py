@@ -69,7 +69,8 @@ def test_outliers_fits_the_line_better_with_huber_than_least_squares_does():
 def test_sine_and_race_ask_for_what_they_show():
     sine = apply_preset("sine")
     assert (sine.dataset, sine.model, sine.standardize, sine.optimizer) == ("sine", "mlp:16", True, "adam")
-    assert PRESETS["race"].race == ("manual", "momentum", "adam")
+    assert PRESETS["race"].race == ("manual@1e-4", "momentum@1e-4", "adam@0.05")
+    assert "adam at 0.05" in PRESETS["race"].description and "~lr per parameter" in PRESETS["race"].description
     # Once Settings has a race field, the preset sets it; until then the race lives on the preset alone.
     assert ("race" in preset_changes("race")) == ("race" in SETTING_NAMES)
 
@@ -94,4 +95,6 @@ def test_the_race_preset_races_on_the_command_line():
 
     result = run_cli("run", "--preset", "race", "--json", "--steps", "20")
     assert result.returncode == 0, result.stderr
-    assert [run["optimizer"] for run in json.loads(result.stdout)["runs"]] == ["manual", "momentum", "adam"]
+    report = json.loads(result.stdout)
+    assert [(run["optimizer"], run["lr"]) for run in report["runs"]] == [("manual", 1e-4), ("momentum", 1e-4), ("adam", 0.05)]
+    assert sorted(report["ranking"]) == ["adam@0.05", "manual@0.0001", "momentum@0.0001"]

@@ -39,15 +39,44 @@ def test_the_race_keeps_the_order_and_starts_everyone_at_the_same_point_on_the_s
     assert not np.array_equal(seconds[0], seconds[1])  # the same start, then each its own way
 
 
-@pytest.mark.parametrize("text", ["", "manual,,adam", "manual,newton", "adam,adam"])
-def test_bad_race_lists_are_refused_naming_the_setting(text):
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("", "''"),
+        ("manual,,adam", "manual,,adam"),
+        ("manual,newton", "'newton'"),
+        ("adam,adam", "adam is listed twice"),
+        ("adam@abc", "'adam@abc'"),
+        ("nosuch@0.1", "'nosuch'"),
+        ("adam@0", "'adam@0'"),
+        ("adam@-1e-3", "'adam@-1e-3'"),
+        ("adam@nan", "'adam@nan'"),
+        ("adam@", "'adam@'"),
+        ("manual@1e-4,manual@0.0001", "manual@0.0001 is listed twice"),
+    ],
+)
+def test_bad_race_lists_are_refused_naming_the_setting_and_the_racer(text, named):
     with pytest.raises(SettingError) as error:
         parse_race(text)
     assert error.value.setting == "race"
+    assert named in error.value.message and "\n" not in error.value.message
 
 
 def test_race_names_are_trimmed_and_kept_in_order():
-    assert parse_race(" rmsprop, sgd ,manual") == ("rmsprop", "sgd", "manual")
+    assert [racer.optimizer for racer in parse_race(" rmsprop, sgd ,manual")] == ["rmsprop", "sgd", "manual"]
+
+
+def test_each_racer_may_have_its_own_lr_and_one_optimizer_may_race_at_several():
+    racers = parse_race("manual@1e-4, momentum@1e-4,adam@0.05")
+    assert [(r.optimizer, r.lr) for r in racers] == [("manual", 1e-4), ("momentum", 1e-4), ("adam", 0.05)]
+    lrs = parse_race("manual@1e-4,manual@2e-4,manual@2.9e-4")
+    assert [r.label for r in lrs] == ["manual@0.0001", "manual@0.0002", "manual@0.00029"]
+    assert parse_race(["manual", "adam@0.05"]) == parse_race("manual,adam@0.05")  # a TOML list reads as the flag does
+    settings = Settings(device="cpu", steps=5, lr=3e-5)
+    problems = race_problems(settings, parse_race("manual,manual@2e-4,adam@0.05"))
+    assert [label for label, _ in problems] == ["manual", "manual@0.0002", "adam@0.05"]
+    assert [problem.settings.lr for _, problem in problems] == [3e-5, 2e-4, 0.05]  # no @: the run's lr
+    assert [problem.settings.optimizer for _, problem in problems] == ["manual", "manual", "adam"]
 
 
 def test_run_json_has_the_analysis_of_the_problem_as_optimized():
@@ -68,17 +97,21 @@ def test_a_diverged_run_says_when_and_why_and_exits_1():
 def test_race_json_has_one_run_per_optimizer_in_order_and_exits_1_only_when_all_diverged():
     result = descent_run("--race", "sgd,adam,manual", "--lr", "5e-4", "--steps", "50", "--json")
     assert result.returncode == 0, result.stderr  # adam survives: the race has a finisher
-    runs = json.loads(result.stdout)["runs"]
+    report = json.loads(result.stdout)
+    runs = report["runs"]
     assert [run["optimizer"] for run in runs] == ["sgd", "adam", "manual"]
+    assert [run["lr"] for run in runs] == [5e-4, 5e-4, 5e-4]
     assert [run["diverged"] for run in runs] == [True, False, True]
     assert runs[0]["diverged_at"] == runs[2]["diverged_at"] == 9  # sgd and manual are the same rule
+    assert report["ranking"][0] == "adam"  # the only finisher; the diverged follow
     assert all(run["analysis"] == runs[0]["analysis"] for run in runs)
     assert all({"loss", "params", "steps", "diverged_at"} <= set(run) for run in runs)
     everyone_diverges = descent_run("--race", "manual,sgd", "--lr", "5e-4")
     assert everyone_diverges.returncode == 1
-    blocks = everyone_diverges.stdout.split("\n\n")
-    assert [block.splitlines()[0] for block in blocks] == ["── manual ──", "── sgd ──"]
-    assert all("DIVERGED at step 9" in block for block in blocks)
+    assert "No winner: every racer diverged, the first at step 9." in everyone_diverges.stdout
+    rows = [line.split() for line in everyone_diverges.stdout.splitlines() if line[:2] in ("1.", "2.")]
+    assert [row[1] for row in rows] == ["manual", "sgd"]  # a tie keeps the race's order
+    assert all(row[3:6] == ["diverged", "at", "9"] for row in rows)
 
 
 def test_a_bad_race_value_exits_2_with_one_line_naming_the_option_and_the_choices():

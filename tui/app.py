@@ -11,7 +11,7 @@ from textual.screen import Screen
 
 from engine.settings import Settings
 from tui.key_order import KeysInOrder, split_escape
-from tui.preset_commands import preset_commands
+from tui.preset_commands import preset_commands, race_preset_commands
 from tui.screens.main_screen import MainScreen
 from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
 from tui.workers.pace import DEFAULT_FPS
@@ -31,7 +31,7 @@ class DescentApp(App):
     BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True, system=True)]
 
     def __init__(
-        self, settings: Settings, fps: int = DEFAULT_FPS, dataset=None, race: tuple[str, ...] | None = None, lite: bool = False
+        self, settings: Settings, fps: int = DEFAULT_FPS, dataset=None, race: tuple | None = None, lite: bool = False
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -97,16 +97,22 @@ class DescentApp(App):
         for command in super().get_system_commands(screen):
             if command.title != "Screenshot":  # the screen's own `s` saves one where the exports go
                 yield command
-        if isinstance(screen, MainScreen):
+        from tui.screens.race_screen import RaceScreen
+
+        if isinstance(screen, (MainScreen, RaceScreen)):
             for binding in screen.BINDINGS:
                 if binding.action.startswith("app."):
                     continue  # the palette already offers Quit
                 yield SystemCommand(binding.description, binding.tooltip, getattr(screen, f"action_{binding.action}"))
+        if isinstance(screen, MainScreen):
             yield from preset_commands(screen)
+        elif isinstance(screen, RaceScreen):
+            yield from race_preset_commands(screen)
 
 
 def make_app(
-    settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None, race: tuple[str, ...] | None = None, lite: bool = False
+    settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None, race: tuple | None = None, lite: bool = False
 ) -> DescentApp:
-    """The app for these settings (the defaults: the tutorial's run); `race`: optimizers to race instead; `lite`: colourless plots."""
+    """The app for these settings (the defaults: the tutorial's run); `race`: racers instead (engine.racers.Racer, or
+    `OPT[@LR]` strings); `lite`: colourless plots."""
     return DescentApp(settings or Settings(), fps=fps, dataset=dataset, race=race, lite=lite)

@@ -42,3 +42,27 @@ def apply_preset_to(screen, name: str) -> None:
 def preset_commands(screen) -> Iterator[SystemCommand]:
     for name, preset in PRESETS.items():
         yield SystemCommand(f"Preset: {name}", preset.description, lambda name=name: apply_preset_to(screen, name))
+
+
+def apply_preset_from_race(race, name: str) -> None:
+    """A preset chosen in the race: a race preset races anew; another leaves the race for the single run it sets."""
+    from tui.screens.main_screen import MainScreen
+    from tui.screens.race_screen import RaceScreen
+
+    app = race.app
+    target = preset_settings(name, race.settings)
+    below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
+    race.workers.cancel_group(race, "race")
+    if not PRESETS[name].race and isinstance(below, MainScreen):  # the race was opened over a single run: back to it
+        app.pop_screen()
+        apply_preset_to(below, name)
+        return
+    screen = RaceScreen(target, tuple(PRESETS[name].race), race.pace.fps) if PRESETS[name].race else MainScreen(target, race.pace.fps)
+    # The app's first screen can't be switched away (Textual pops it with a result callback it never had): cover it.
+    (app.switch_screen if below is not None else app.push_screen)(screen)
+    app.notify(PRESETS[name].description, title=f"Preset: {name}")
+
+
+def race_preset_commands(race) -> Iterator[SystemCommand]:
+    for name, preset in PRESETS.items():
+        yield SystemCommand(f"Preset: {name}", preset.description, lambda name=name: apply_preset_from_race(race, name))

@@ -7,7 +7,7 @@ import sys
 
 from tui.cli.options import DEFAULT_FPS, LITE_FPS, MAX_FPS, OneLineParser, add_setting_options, fail
 from tui.cli.serve import add_serve_options
-from tui.cli.settings_sources import add_layer_options, effective_settings
+from tui.cli.settings_sources import add_layer_options, effective_race, effective_settings
 
 DESCRIPTION = "Watch gradient descent fit a line to noisy points, with PyTorch's autograd."
 
@@ -19,8 +19,8 @@ def _add_app_options(parser: OneLineParser) -> None:
     fps_help = f"frames the app draws per second (1..{MAX_FPS}, default {DEFAULT_FPS}; {LITE_FPS} with --lite)"
     parser.add_argument("--fps", type=_fps, default=None, help=fps_help)
     parser.add_argument("--lite", action="store_true", help=f"for slow links: plots without colours, {LITE_FPS} frames a second")
-    race_help = "race these optimizers (e.g. manual,momentum,adam) on the same data from the same start"
-    parser.add_argument("--race", metavar="OPT,OPT,…", type=_race, help=race_help)
+    race_help = "race these optimizers on the same data from the same start, each at its own lr if given (e.g. manual@1e-4,adam@0.05)"
+    parser.add_argument("--race", metavar="OPT[@LR],…", type=_race, help=race_help)
 
 
 def build_parser() -> OneLineParser:
@@ -37,9 +37,11 @@ def build_parser() -> OneLineParser:
     run.add_argument("--export-script", metavar="FILE.py", help="write a standalone torch script that reproduces the run")
     run.add_argument(
         "--race",
-        metavar="OPT,OPT,…",
-        help="run these optimizers (e.g. manual,momentum,adam) on the same data from the same start, in order, instead of "
-        "--optimizer; --json prints {\"runs\": [...]}; exit 1 only when every one diverged",
+        metavar="OPT[@LR],…",
+        type=_race,
+        help="run these optimizers (e.g. manual@1e-4,momentum@1e-4,adam@0.05; @LR: its own lr, else --lr) on the same data "
+        "from the same start, instead of --optimizer; prints a table sorted by final loss; --json prints "
+        "{\"runs\": [...], \"ranking\": [...]}; exit 1 only when every one diverged",
     )
     commands.add_parser("presets", help="list the presets and what each shows", description="List the presets.")
     serve = commands.add_parser("serve", help="serve the app to web browsers", description="Serve the app with textual-serve.")
@@ -65,23 +67,20 @@ def _main(argv: list[str] | None) -> int:
         print("\n".join(preset_lines()))
         return 0
     settings = effective_settings(args)
-    if args.race is None and getattr(args, "preset", None):
-        from engine.presets import PRESETS
+    args.race = effective_race(args)
+    if args.command == "run" and args.print_config:
+        from engine.config import config_text, toml_value
 
-        # `--preset race` is a race: its optimizers, unless --race names others.
-        race = PRESETS[args.preset].race
-        if race:
-            args.race = ",".join(race) if args.command == "run" else tuple(race)
+        text = config_text(settings)
+        if args.race is not None:  # the racers too: the file then races as this command would
+            text += f"race = {toml_value([racer.spec for racer in args.race])}  # the racers: OPT or OPT@LR (its own lr)\n"
+        sys.stdout.write(text)
+        return 0
     if args.command == "run" and args.race is not None:
         from tui.cli.race import run_race
 
         return run_race(settings, args.race, as_json=args.json, plot=args.plot)
     if args.command == "run":
-        if args.print_config:
-            from engine.config import config_text
-
-            sys.stdout.write(config_text(settings))
-            return 0
         from tui.cli.run import run_headless
 
         return run_headless(settings, as_json=args.json, plot=args.plot, history=args.export_history, script=args.export_script)
@@ -102,9 +101,9 @@ def _main(argv: list[str] | None) -> int:
     return app.return_code or 0  # 130 after ctrl+c, 143 after SIGTERM
 
 
-def _race(text: str) -> tuple[str, ...]:
+def _race(text: str):
     from engine.errors import SettingError
-    from engine.race import parse_race
+    from engine.racers import parse_race
 
     try:
         return parse_race(text)

@@ -1,38 +1,94 @@
-"""`descent run --race a,b,c`: each optimizer on the same data from the same start, reported in order."""
+"""`descent run --race a,b@LR,c`: each racer on the same data from the same start, ranked in a table and in words."""
 
 from __future__ import annotations
 
 import json
+import sys
+import time
 
+from engine.racers import Racer
 from engine.settings import Settings
-from tui.cli.report import summary_lines
-from tui.cli.run import EXIT_DIVERGED, EXIT_DONE, checked, run_to_end
+from tui.cli.report import run_report
+from tui.cli.run import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED, checked
 
 
-def run_race(settings: Settings, race: str, as_json: bool = False, plot: bool = False) -> int:
+def descend_timed(problem):
+    """(first, last, seconds, timed steps, interrupted): the descent, timing only steady descending.
+
+    The first update is pulled before the clock starts: a torch.optim optimizer's first step() pays a
+    one-off start-up (lazy imports, state allocation) that would otherwise be charged to whichever
+    racer happens to run first. None when not even step 0 was reached.
+    """
+    from engine.descend import descend
+
+    generator = descend(problem)
+    first = last = warm = None
+    seconds, interrupted = 0.0, False
+    try:
+        first = last = warm = next(generator)
+        if not first.finished:
+            last = warm = next(generator, first)
+        start = time.perf_counter()
+        for snapshot in generator:
+            last = snapshot
+        seconds = time.perf_counter() - start
+    except KeyboardInterrupt:
+        interrupted = True
+    if first is None:
+        return None
+    timed = last.step - warm.step if seconds > 0 else 0
+    return first, last, seconds, timed, interrupted
+
+
+def run_race(settings: Settings, racers: tuple[Racer | str, ...], as_json: bool = False, plot: bool = False) -> int:
     """Run every racer to its end, one after the other; exit 1 only when every one of them diverged.
 
     A racer that diverges is a result of the race (momentum overshooting where plain descent
-    crawls), not a failure of the command; only a race nobody finished is one.
+    crawls), not a failure of the command; only a race nobody finished is one. ctrl+c ends the race
+    at the racer it interrupts: the table shows who ran, and the exit is 130.
     """
-    from engine.race import parse_race, race_problems
+    from engine.analysis import analyse
+    from engine.optimum import least_squares
+    from engine.race import race_problems
+    from engine.race_words import excess, race_context, race_result, ranking, verdict
+    from tui.cli.race_table import race_header, race_table
 
-    names = checked(parse_race, race)
-    runs, blocks = [], []
-    for name, problem in checked(race_problems, settings, names):
-        outcome = run_to_end(problem)
-        if outcome is None:  # ctrl+c before the first step
-            return 130
-        report, analysis, notes, last = outcome
-        runs.append({"optimizer": name, **report})
-        block = [f"── {name} ──", *summary_lines(report, problem.settings, analysis=analysis, notes=notes)]
+    problems = checked(race_problems, settings, racers)
+    shared = problems[0][1]
+    optimum = least_squares(shared)  # the same points and loss for every racer: one optimum, one curvature
+    analysis = analyse(shared)  # before any descent: an estimate is taken where every racer starts
+    runs, results, plots, interrupted = [], [], [], False
+    context = race_context(settings, optimum, analysis)
+    for label, problem in problems:
+        outcome = descend_timed(problem)
+        if outcome is None:
+            interrupted = True
+            break
+        first, last, seconds, timed, interrupted = outcome
+        report = run_report(problem, first, last, optimum, seconds, analysis=analysis)
+        report["steps_per_second"] = timed / seconds if seconds > 0 and timed > 0 else None
+        result = race_result(label, problem.settings, first, last)
+        report["excess"] = excess(result, context)
+        runs.append({"label": label, "optimizer": problem.settings.optimizer, "lr": problem.settings.lr, **report})
+        results.append(result)
+        if interrupted:
+            report["interrupted"] = True
+            break
         if plot:
             from tui.cli.ascii_plot import final_plot
 
-            block.append(final_plot(problem, last))
-        blocks.append("\n".join(block))
+            plots.append(f"── {label} ──\n{final_plot(problem, last)}")
+    if not runs:
+        sys.stderr.write("descent: interrupted before the first step\n")
+        return EXIT_INTERRUPTED
+    order = [result.label for result in ranking(results)]
     if as_json:
-        print(json.dumps({"runs": runs}, allow_nan=False))
+        print(json.dumps({"runs": runs, "ranking": order}, allow_nan=False))
     else:
-        print("\n\n".join(blocks))
+        lines = [*race_header(settings, runs, optimum), *race_table(runs, order), "", *verdict(results, context)]
+        if interrupted:
+            lines.append(f"INTERRUPTED during {runs[-1]['label']} (ctrl+c): the race stopped there.")
+        print("\n".join([*lines, *plots]))
+    if interrupted:
+        return EXIT_INTERRUPTED
     return EXIT_DIVERGED if all(run["diverged"] for run in runs) else EXIT_DONE

@@ -122,7 +122,7 @@ def app_command(args: argparse.Namespace, data_dir: Path | None = None) -> str:
     if getattr(args, "theme", None):
         words += ["--theme", args.theme]
     if getattr(args, "race", None):
-        words += ["--race", ",".join(args.race)]
+        words += ["--race", ",".join(getattr(racer, "spec", racer) for racer in args.race)]
     if data_dir is not None:
         # The app runs in the data folder, so a participant names a file as it is there ("points.csv").
         return f"cd {shlex.quote(str(data_dir))} && exec {shlex.join(words)}"

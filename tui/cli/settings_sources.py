@@ -49,6 +49,21 @@ def effective_settings(args: argparse.Namespace) -> Settings:
         fail(f"{option_name(error.setting)}: {error.message}")
 
 
+def effective_race(args: argparse.Namespace):
+    """The racers: --race, else the config file's `race`, else the preset's (the flag's, else the file's); None: no race."""
+    if getattr(args, "race", None) is not None:
+        return args.race
+    config = read_config(args.config) if getattr(args, "config", None) is not None else None  # read fine just before
+    if config is not None and config.race is not None:
+        return config.race
+    preset = getattr(args, "preset", None) or (config.preset if config is not None else None)
+    if preset is not None and PRESETS[preset].race:
+        from engine.racers import parse_race
+
+        return parse_race(PRESETS[preset].race)
+    return None
+
+
 def preset_lines() -> list[str]:
     """`descent presets`: each preset's name and what it shows, one per line."""
     width = max(map(len, PRESETS))

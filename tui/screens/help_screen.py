@@ -63,10 +63,12 @@ class HelpScreen(ModalScreen):
 
     BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close help")]
 
-    def __init__(self, bindings) -> None:
+    def __init__(self, bindings, parts: str = PARTS) -> None:
         super().__init__()
         self.bindings = bindings
+        self.parts = parts
+        """What each part of the screen shows (the race's screen has its own)."""
 
     def compose(self):
         with VerticalScroll(id="help-body"):
-            yield Markdown("# descent: help\n\n" + keys_table(self.bindings) + "\n" + PARTS)
+            yield Markdown("# descent: help\n\n" + keys_table(self.bindings) + "\n" + self.parts)

@@ -6,43 +6,24 @@ panel (every racer shares the settings given on the command line), only the plot
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from engine.racers import Racer, parse_racer
 from engine.settings import Settings
 from tui.screens.help_screen import HelpScreen
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
-from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot, rich_colour_of
+from tui.screens.race_insight import RACE_INSIGHT_BINDINGS, RaceInsight
+from tui.screens.race_status import race_status
+from tui.widgets.race_landscape import RaceLandscapeView
+from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot
 from tui.workers.pace import Pace
-from tui.workers.race_runner import RaceFrame, Racer, RaceRunner
-
-
-class RaceReady(Message):
-    def __init__(self, run_id: int, racers: list[Racer], dataset, optimum) -> None:
-        super().__init__()
-        self.run_id, self.racers, self.dataset, self.optimum = run_id, racers, dataset, optimum
-
-
-def prepare_race(settings: Settings, names: tuple[str, ...], run_id: int, post) -> None:
-    """Every racer's problem on one dataset from one start, and its first snapshot. Runs in a thread."""
-    from engine.descend import descend
-    from engine.optimum import least_squares
-    from engine.race import race_problems
-
-    racers = []
-    for name, problem in race_problems(settings, names):
-        generator = descend(problem)
-        first = next(generator)
-        first.host  # read here, not on the UI thread  # noqa: B018
-        racers.append(Racer(name, problem, generator, first))
-    problem = racers[0].problem
-    post(RaceReady(run_id, racers, problem.dataset, least_squares(problem)))
+from tui.workers.race_preparing import RaceReady, prepare_race
+from tui.workers.race_runner import RaceFrame, RaceRunner
 
 
 class RaceScreen(Screen):
@@ -53,12 +34,15 @@ class RaceScreen(Screen):
         Binding("r", "restart", "Restart", tooltip="the race again from step 0", id="restart"),
         *PACE_BINDINGS,
         *HELP_QUIT_BINDINGS,
+        *RACE_INSIGHT_BINDINGS,  # after help and quit: a narrow footer cuts its end, and those two must stay
         Binding("escape", "back", "Back", tooltip="back to the single run (when the race came from a preset)", show=False),
     ]
 
-    def __init__(self, settings: Settings, names: tuple[str, ...], fps: int) -> None:
+    def __init__(self, settings: Settings, racers: tuple[Racer | str, ...], fps: int) -> None:
         super().__init__()
-        self.settings, self.names, self.pace = settings, names, Pace(fps)
+        self.racers = tuple(parse_racer(racer) if isinstance(racer, str) else racer for racer in racers)
+        self.names = tuple(racer.label for racer in self.racers)
+        self.settings, self.pace = settings, Pace(fps)
         self.state, self.note, self.run_id = "loading", "", 0
         self.runner: RaceRunner | None = None
         self.run_when_ready = False
@@ -66,7 +50,9 @@ class RaceScreen(Screen):
     def compose(self):
         with Vertical(id="race-plots"):
             yield RaceFitPlot(list(self.names), id="race-fit")
+            yield RaceLandscapeView(list(self.names), id="race-landscape")
             yield RaceLossPlot(list(self.names), self.settings.steps, id="race-loss")
+        yield Static("", id="race-analysis")
         yield Static("", id="race-status")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -74,6 +60,7 @@ class RaceScreen(Screen):
         self.fit = self.query_one(RaceFitPlot)
         self.loss = self.query_one(RaceLossPlot)
         self.status = self.query_one("#race-status", Static)
+        self.insight = RaceInsight(self, self.query_one("#race-analysis", Static), self.query_one(RaceLandscapeView), self.fit)
         self.fit.focus()
         self.prepare()
 
@@ -82,8 +69,10 @@ class RaceScreen(Screen):
         self.run_id += 1
         self.state, self.runner = "loading", None
         self.loss.reset()
-        run_id, settings, names = self.run_id, self.settings, self.names
-        self.run_worker(lambda: prepare_race(settings, names, run_id, self.post_message), thread=True, group="prepare", exit_on_error=False)
+        self.insight.reset()
+        run_id, settings, racers = self.run_id, self.settings, self.racers
+        post = self.post_message
+        self.run_worker(lambda: prepare_race(settings, racers, run_id, post), thread=True, group="prepare", exit_on_error=False)
         self.show_status()
 
     def action_run_pause(self) -> None:
@@ -109,7 +98,18 @@ class RaceScreen(Screen):
             self.app.pop_screen()
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.BINDINGS))
+        from tui.screens.race_help import RACE_PARTS
+
+        self.app.push_screen(HelpScreen(self.BINDINGS, RACE_PARTS))
+
+    def action_toggle_analysis(self) -> None:
+        self.insight.toggle_analysis()
+
+    def action_toggle_landscape(self) -> None:
+        self.insight.toggle_landscape(getattr(self, "snapshots", {}))
+
+    def action_screenshot(self) -> None:
+        self.insight.screenshot()
 
     def action_faster(self) -> None:
         self.pace.faster()
@@ -143,7 +143,8 @@ class RaceScreen(Screen):
     def _ready(self, message: RaceReady) -> None:
         if message.run_id != self.run_id:
             return
-        self.runner = RaceRunner(message.racers, message.run_id)
+        path_every = self.insight.ready(message.racers, message.optimum, message.analysis)
+        self.runner = RaceRunner(message.racers, message.run_id, path_every=path_every)
         fit = self.fit
         fit.show_data(message.dataset.x, message.dataset.y)
         model = message.racers[0].problem.model
@@ -160,9 +161,13 @@ class RaceScreen(Screen):
     def _frame(self, frame: RaceFrame) -> None:
         if frame.run_id != self.run_id or self.runner is None:
             return
-        if self.runner.finished:
-            self.state = "done"
+        self.insight.frame(frame)
         self._draw(frame.snapshots, frame.steps, frame.losses)
+        # the frame's own snapshots, not the runner's live state: a frame posted before the end may arrive after it
+        if self.state != "done" and all(snapshot.finished for snapshot in frame.snapshots.values()):
+            self.state = "done"
+            self.insight.finish(frame.snapshots, self.names)
+            self.show_status()
         self.runner.frame_drawn()
 
     def _draw(self, snapshots: dict, steps: dict, losses: dict) -> None:
@@ -170,26 +175,12 @@ class RaceScreen(Screen):
         model = self.runner.racers[0].problem.model
         self.fit.show_fits({name: model.curve(s.vector, self.fit.curve_x) for name, s in snapshots.items()})
         self.loss.add(steps, losses)
+        self.insight.draw(snapshots)
         self.show_status()
 
     def show_status(self) -> None:
-        text = Text()
-        text.append(self.state, style="bold")
-        if self.note:
-            text.append(": " + self.note)
-        text.append(f"  race of {len(self.names)}  {self.pace.describe()}", style="dim")
-        for index, name in enumerate(self.names):
-            snapshot = getattr(self, "snapshots", {}).get(name)
-            text.append("\n")
-            text.append(f"━ {name}", style=f"bold {rich_colour_of(index)}")
-            if snapshot is None:
-                continue
-            if snapshot.status == "diverged":
-                text.append(f"  diverged at step {snapshot.diverged_at:,}", style="red")
-            else:
-                text.append(f"  step {snapshot.step:,}  loss {snapshot.loss:.4g}")
-                text.append("  " + "  ".join(f"{k} {v:.4g}" for k, v in snapshot.params.items()), style="dim")
-        self.status.update(text)
+        ranked = self.insight.ranked if self.state == "done" else None
+        self.status.update(race_status(self.state, self.note, self.pace.describe(), self.names, getattr(self, "snapshots", {}), ranked))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group in ("race", "prepare"):

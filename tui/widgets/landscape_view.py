@@ -34,7 +34,6 @@ def _ramp_styles(levels: int = LEVELS) -> list[Style]:
 
 STYLES = _ramp_styles()
 MARK_STYLES = {PATH: Style(color="white"), NOW: Style(color="bright_white", bold=True), OPTIMUM: Style(color="bright_green", bold=True)}
-_MARKED = {(level, mark): STYLES[level] + style for level in range(LEVELS) for mark, style in MARK_STYLES.items()}
 _CONSOLE = Console(width=400, color_system="truecolor")
 
 
@@ -141,40 +140,53 @@ class LandscapeView(Widget):
         low, high = float(np.min(shade)), float(np.max(shade))
         levels = np.clip(((shade - low) / ((high - low) or 1.0) * (LEVELS - 1)).round(), 0, LEVELS - 1).astype(np.int64)
         rows, columns = shade.shape
-        marks = np.full((rows, columns), "", dtype=object)
-        if len(self.path):
-            r, c = path_cells(landscape, self.path)
-            marks[r, c] = PATH
-        if self.optimum is not None:
-            r, c = path_cells(landscape, self.optimum.vector[:2])
-            marks[r[0], c[0]] = OPTIMUM
-        r, c = path_cells(landscape, self.now[:2])
-        marks[r[0], c[0]] = NOW
+        kinds = self.mark_kinds(landscape, path_cells)
+        marks = np.zeros((rows, columns), dtype=np.int64)  # 0: no mark; i + 1: kinds[i]
+        for index, (r, c, _, _) in enumerate(kinds):
+            marks[r, c] = index + 1
         names = self.problem.model.names
         scaled = " (x standardized)" if self.problem.settings.standardize else ""
         legend = Text()
         legend.append("landscape ", style="bold")
         legend.append(f"{what} {low:.2g}…{high:.2g} over ({names[0]}, {names[1]}){scaled}  ", style="dim")
-        legend.append(f"{PATH} path {NOW} now ")
-        legend.append(f"{OPTIMUM} optimum", style="bright_green")
+        self.legend_marks(legend)
         result: list = [legend]
+        marked: dict[tuple[int, int], Style] = {}  # one Style object per (level, mark): runs join on identity
         for row in range(rows - 1, -1, -1):  # b grows upwards
             segments, run, run_style = [], "", None
             for column in range(columns):
-                mark = marks[row, column]
-                style = STYLES[levels[row, column]]
-                if mark:
-                    style = _MARKED[(levels[row, column], mark)]
+                kind, level = marks[row, column], levels[row, column]
+                mark, style = " ", STYLES[level]
+                if kind:
+                    mark = kinds[kind - 1][2]
+                    style = marked.get((level, kind)) or marked.setdefault((level, kind), STYLES[level] + kinds[kind - 1][3])
                 if style is not run_style and run:
                     segments.append(Segment(run, run_style))
                     run = ""
-                run += mark or " "
+                run += mark
                 run_style = style
             segments.append(Segment(run, run_style))
             result.append(segments)
         k, b = landscape.k_values, landscape.b_values
         result.append(Text(f"{names[0]} {k[0]:.4g} … {k[-1]:.4g} →   {names[1]} {b[0]:.4g} … {b[-1]:.4g} ↑", style="dim"))
         return result
+
+    def mark_kinds(self, landscape, path_cells) -> list[tuple[np.ndarray, np.ndarray, str, Style]]:
+        """What is drawn over the shading, later kinds over earlier ones: (rows, columns, character, style)."""
+        kinds = []
+        if len(self.path):
+            kinds.append((*path_cells(landscape, self.path), PATH, MARK_STYLES[PATH]))
+        if self.optimum is not None:
+            r, c = path_cells(landscape, self.optimum.vector[:2])
+            kinds.append((r[:1], c[:1], OPTIMUM, MARK_STYLES[OPTIMUM]))
+        r, c = path_cells(landscape, self.now[:2])
+        kinds.append((r[:1], c[:1], NOW, MARK_STYLES[NOW]))
+        return kinds
+
+    def legend_marks(self, legend: Text) -> None:
+        """The legend's key to the marks."""
+        legend.append(f"{PATH} path {NOW} now ")
+        legend.append(f"{OPTIMUM} optimum", style="bright_green")
 
     def render(self) -> Text:
         """The picture as plain text (what the tests read): the same lines render_line draws."""

@@ -1,4 +1,9 @@
-"""The race's plots: every racer's fitted line over the points, and every racer's loss curve, one colour each."""
+"""The race's plots: every racer's fitted line over the points, and every racer's loss curve.
+
+Each racer has a colour and a marker (tui.widgets.race_marks); the legend is the status under the plots,
+so no label covers a curve. Lines are drawn first, then every racer's markers, staggered along its line:
+two racers on the same line still both show, one marker each in turn.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +14,45 @@ from engine.history import History
 from tui.widgets.fit_plot import CURVE_SAMPLES
 from tui.widgets.loss_plot import HISTORY_ROWS, log10_rows
 from tui.widgets.plotting.downsample import axis_limits, canvas_dots, reduce_points
+from tui.widgets.plotting.layered_plot import LITE_THEME
+from tui.widgets.race_marks import colour_of, marker_of, rich_colour_of, staggered
 
-COLOURS = ("orange", "magenta", "green", "blue", "red", "yellow", "white", "cyan")
-"""plotext's names; the status line's (rich's) names for the same colours are in RICH_COLOURS."""
-RICH_COLOURS = ("dark_orange", "magenta", "green", "blue", "red", "yellow", "white", "cyan")
+__all__ = ["RaceFitPlot", "RaceLossPlot", "colour_of", "marker_of", "rich_colour_of"]
 
-
-def colour_of(index: int) -> str:
-    return COLOURS[index % len(COLOURS)]
-
-
-def rich_colour_of(index: int) -> str:
-    return RICH_COLOURS[index % len(RICH_COLOURS)]
+AXES_COLUMNS = 8
+"""About how many columns plotext gives the y axis and the borders: the rest is the canvas."""
 
 
-class RaceFitPlot(PlotextPlot):
-    """The points, the least-squares line, and one fitted line per racer, labelled in the legend."""
+class _RacePlot(PlotextPlot):
+    """A race plot: colourless under `--lite` (the markers still tell the racers apart)."""
+
+    def on_mount(self) -> None:
+        if getattr(self.app, "lite", False):
+            self.theme = LITE_THEME
+        super().on_mount()
+
+    def colour(self, index: int) -> str:
+        return "default" if self.theme == LITE_THEME else colour_of(index)
+
+    def canvas_columns(self) -> int:
+        return max(4, self.size.width - AXES_COLUMNS)
+
+    def draw_markers(self, index: int, count: int, x: np.ndarray, y: np.ndarray, x_range: tuple[float, float]) -> None:
+        """The racer's marker at its staggered places along (x, y) within x_range (x increasing)."""
+        if len(x) == 0:
+            return
+        where = staggered(x_range[0], x_range[1], self.canvas_columns(), index, count)
+        where = where[(where >= x[0]) & (where <= x[-1])]
+        if len(where) == 0:  # a line shorter than one stagger: its end alone
+            where = x[-1:]
+        marks = np.interp(where, x, y)
+        keep = np.isfinite(marks)
+        if keep.any():
+            self.plt.scatter(where[keep].tolist(), marks[keep].tolist(), marker=marker_of(index), color=self.colour(index))
+
+
+class RaceFitPlot(_RacePlot):
+    """The points, the least-squares line, and one fitted line per racer, each with its markers."""
 
     def __init__(self, names: list[str], **kwargs) -> None:
         super().__init__(**kwargs)
@@ -60,30 +88,33 @@ class RaceFitPlot(PlotextPlot):
             self._fits[name] = y.tolist() if y is not None and np.all(np.isfinite(y)) else None
         self.redraw()
 
+    def on_resize(self) -> None:
+        self.redraw()  # the markers' stagger follows the width
+
     def redraw(self) -> None:
         plt = self.plt
         plt.clear_data()
-        plt.title("fit: the race")
-        plt.xlabel("x")
-        plt.ylabel("y")
+        # No title and no axis labels: at 80×24 every row goes to the canvas (the screen's status says what is drawn).
         curve_x = self._curve_x.tolist()
         if len(self._x):
-            plt.scatter(self._x.tolist(), self._y.tolist(), marker="dot", color="cyan")
+            plt.scatter(self._x.tolist(), self._y.tolist(), marker="dot", color="default" if self.theme == LITE_THEME else "cyan")
         if self._optimum is not None:
-            plt.plot(curve_x, self._optimum, color="gray", label="least squares")
-        for index, name in enumerate(self.names):
-            fit = self._fits.get(name)
-            if fit is not None:
-                plt.plot(curve_x, fit, color=colour_of(index), label=name)
+            plt.plot(curve_x, self._optimum, color="gray", marker="braille")
+        drawn = [(index, self._fits.get(name)) for index, name in enumerate(self.names)]
+        drawn = [(index, fit) for index, fit in drawn if fit is not None]
+        for index, fit in drawn:
+            plt.plot(curve_x, fit, color=self.colour(index), marker="braille")
         if self._limits is not None:
             x_lo, x_hi, y_lo, y_hi = self._limits
+            for index, fit in drawn:
+                self.draw_markers(index, len(self.names), self._curve_x, np.asarray(fit), (x_lo, x_hi))
             plt.xlim(x_lo, x_hi)
             plt.ylim(y_lo, y_hi)
         self.refresh()
 
 
-class RaceLossPlot(PlotextPlot):
-    """log10(loss) by step for every racer, one colour each, with a legend."""
+class RaceLossPlot(_RacePlot):
+    """log10(loss) by step for every racer, one colour and marker each."""
 
     def __init__(self, names: list[str], total_steps: int, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -102,18 +133,23 @@ class RaceLossPlot(PlotextPlot):
                 history.append(step, loss)
         self.redraw()
 
+    def on_resize(self) -> None:
+        self.redraw()
+
     def redraw(self) -> None:
         plt = self.plt
         plt.clear_data()
-        plt.title("loss (log10)")
-        plt.xlabel("step")
-        plt.ylabel("log10 loss")
+        plt.title("loss (log10) by step")
+        curves = []
         for index, name in enumerate(self.names):
-            steps, logs = (values.tolist() for values in log10_rows(self.histories[name]))
+            steps, logs = log10_rows(self.histories[name])
             stride = max(1, len(steps) // max(16, 2 * self.size.width))
             if stride > 1:
-                steps, logs = steps[:-1:stride] + steps[-1:], logs[:-1:stride] + logs[-1:]
-            if steps:
-                plt.plot(steps, logs, color=colour_of(index), label=name)
+                steps, logs = np.concatenate([steps[:-1:stride], steps[-1:]]), np.concatenate([logs[:-1:stride], logs[-1:]])
+            if len(steps):
+                plt.plot(steps.tolist(), logs.tolist(), color=self.colour(index), marker="braille")
+                curves.append((index, np.asarray(steps, dtype=np.float64), np.asarray(logs, dtype=np.float64)))
+        for index, steps, logs in curves:  # over every line, so no line covers another racer's markers
+            self.draw_markers(index, len(self.names), steps, logs, (0.0, float(self.total_steps)))
         plt.xlim(0, self.total_steps)
         self.refresh()

@@ -14,7 +14,7 @@ from textual.message import Message
 from tui.workers.pace import FrameLosses, Pace, PacedLoop
 
 
-class Racer:
+class RacerRun:
     """One optimizer's descent in the race: its generator and where it is."""
 
     def __init__(self, name: str, problem, generator, first) -> None:
@@ -28,7 +28,7 @@ class Racer:
 class RaceFrame(Message):
     """The newest snapshot of every racer, and each racer's (step, loss) points since the last frame."""
 
-    def __init__(self, run_id: int, snapshots: dict, steps: dict, losses: dict, final: bool) -> None:
+    def __init__(self, run_id: int, snapshots: dict, steps: dict, losses: dict, final: bool, paths: dict | None = None) -> None:
         super().__init__()
         self.run_id = run_id
         self.snapshots = snapshots
@@ -36,14 +36,19 @@ class RaceFrame(Message):
         self.losses = losses
         self.final = final
         """The worker stopped after this frame (every racer finished, or it was cancelled)."""
+        self.paths = paths or {}
+        """Each racer's θ every `path_every` steps since the last frame (the landscape's paths); empty when off."""
 
 
 class RaceRunner:
     """The racers, pulled by one worker at a time (pausing and resuming keep pulling the same generators)."""
 
-    def __init__(self, racers: list[Racer], run_id: int) -> None:
+    def __init__(self, racers: list[RacerRun], run_id: int, path_every: int = 0) -> None:
         self.racers = racers
         self.run_id = run_id
+        self.path_every = path_every
+        """Keep each racer's θ every this many steps for the landscape; 0: none (models with more than two parameters)."""
+        self._paths: dict[str, list] = {r.name: [] for r in racers}
         self._loop = PacedLoop()
 
     @property
@@ -65,7 +70,8 @@ class RaceRunner:
         def post_frame(final: bool, rate: float) -> bool:
             nonlocal steps
             snapshots = {r.name: r.latest for r in self.racers}
-            post(RaceFrame(self.run_id, snapshots, steps, losses.read(), final=final))
+            paths, self._paths = self._paths, {name: [] for name in names}
+            post(RaceFrame(self.run_id, snapshots, steps, losses.read(), final=final, paths=paths))
             steps = {name: [] for name in names}
             return True
 
@@ -84,6 +90,8 @@ class RaceRunner:
             racer.latest = snapshot
             steps[racer.name].append(snapshot.step)
             losses.add(racer.name, snapshot)
+            if self.path_every and (snapshot.step % self.path_every == 0 or snapshot.finished):
+                self._paths[racer.name].append(snapshot.vector[:2].copy())
             racer.finished = snapshot.finished
             stepped = 1
         return stepped
