@@ -22,7 +22,7 @@ INSIGHT_BINDINGS = [
         "o",
         "lr_best",
         "lr_best",
-        tooltip="set lr to lr_best = 2/(λmax+λmin), the fastest lr for plain gradient descent (the run starts again from step 0)",
+        tooltip="set lr to lr_best = 2/(λmax+λmin), the fastest lr for plain gradient descent (the run goes on from θ)",
         id="lr-best",
         show=False,
     ),

@@ -155,9 +155,8 @@ class MainScreen(Screen):
     def action_lr_best(self) -> None:
         lr = self.insight.lr_best()
         if lr is not None:
-            # The same path as a typed lr: the run starts again from step 0 with the same data and start, so the
-            # new loss curve compares with the last one step for step. Keeping θ mid-run would mix two lrs in
-            # one curve and hide what lr_best does; the demanding user wants the clean experiment.
+            # The same path as a typed lr (issue 12): the run goes on from θ, with a mark on the loss curve where the
+            # lr changed, so the curve shows what lr_best does from there; before a run that is step 0, the clean experiment.
             self.panel.set_value("lr", lr)
             self.apply({"lr": lr})
 
