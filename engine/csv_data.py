@@ -9,7 +9,7 @@ from itertools import chain
 
 import numpy as np
 
-from engine.csv_text import MAX_LINE, decode, number_of, read_bytes, separator_of, shown, split_lines
+from engine.csv_text import MAX_LINE, decode, encoding_of, number_of, read_bytes, separator_of, shown, split_lines
 from engine.dataset import Dataset
 from engine.errors import DataError
 
@@ -41,12 +41,14 @@ def read_csv(path: str, x_column: str = "1", y_column: str = "2") -> Dataset:
     columns = fast_columns(raw, x_column, y_column)
     if columns is None:
         columns = _careful_columns(path, decode(path, raw), x_column, y_column)
+    head = raw[:65536].decode(encoding_of(raw)[0], errors="replace")  # the header's part, for the axes' names
     del raw
     x_values, y_values = columns
     # float32 (the descent's dtype) overflows past ~3e38; squares of residuals far earlier.
     if max(np.abs(x_values).max(), np.abs(y_values).max()) > 1e15:
         raise DataError(f"{shown(path)}: values beyond ±1e15 can't be fitted in float32")
-    return Dataset(x=x_values, y=y_values, source=path)
+    x_name, y_name = _axis_names(head, x_column, y_column)
+    return Dataset(x=x_values, y=y_values, source=path, x_name=x_name, y_name=y_name)
 
 
 def _careful_columns(path: str, text: str, x_column: str, y_column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -105,3 +107,23 @@ def _checked_lines(name: str, text: str):
         if len(line) > MAX_LINE:
             raise DataError(f"{name}: line {number} is longer than {MAX_LINE:,} characters")
         yield line
+
+
+def _axis_names(head: str, x_column: str, y_column: str) -> tuple[str, str]:
+    """The header's names of the x and y columns (the axes carry the file's own names), or "x" and "y"."""
+    lines = [line for line in split_lines(head) if line.strip()][:20]
+    if not lines:
+        return "x", "y"
+    first = next(csv.reader([lines[0]], delimiter=separator_of(lines)), [])
+    if not first or any(number_of(cell) is not None for cell in first):
+        return "x", "y"  # no header: the columns have no names
+    names = [cell.strip().strip('"').strip() for cell in first]
+    picked = []
+    for spec, role in ((x_column, "x"), (y_column, "y")):
+        try:
+            index = _column_index("", spec, first, len(first), role)
+        except DataError:
+            index = len(names)
+        picked.append(names[index] if index < len(names) and names[index] else role)
+    return picked[0], picked[1]
+

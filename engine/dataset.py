@@ -17,6 +17,9 @@ class Dataset:
     """y of every point, shape (N,)."""
     source: str
     """Where the points came from: a built-in dataset's name or a file's path."""
+    x_name: str = "x"
+    """What x is called: a CSV's header names its columns; built-in data is plain x and y."""
+    y_name: str = "y"
 
     def __len__(self) -> int:
         return len(self.x)

@@ -12,7 +12,7 @@ from textual.widgets import Input
 from engine.config import read_config
 from engine.data import Dataset
 from engine.settings import Settings
-from tests.app_helpers import wait_until
+from tests.helpers import wait_until
 from tui.cli.main import main
 from tui.exports.atomic import ExportError, write_atomic
 from tui.exports.folder import export_settings

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state
+from tests.helpers import wait_for_state
 from tui.app import make_app
 from tui.screens.main_screen import MainScreen
 from tui.screens.race_screen import RaceScreen

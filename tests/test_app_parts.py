@@ -10,6 +10,7 @@ from engine.descend import descend
 from engine.problem import make_problem
 from engine.settings import Settings
 from tui.widgets.loss_plot import HISTORY_ROWS, LossPlot
+from tui.workers.pace import MIN_RATE
 from tui.workers.runner import Pace, Runner
 
 
@@ -33,13 +34,14 @@ def test_log10_points_drop_what_a_log_axis_cannot_show():
 
 
 def test_pace_doubles_and_halves_within_bounds():
-    pace = Pace(fps=20)
-    assert pace.steps_per_frame == 7.5  # 150 steps/s: the tutorial's 1000 steps in ~6.7 s
+    assert Pace(fps=20).demo and Pace(fps=20).describe() == "pace demo"  # the default: tests/test_lesson_pace.py
+    pace = Pace(fps=20, rate=150.0)
+    assert pace.steps_per_frame == 7.5 and not pace.demo
     pace.faster()
     assert pace.rate == 300
     for _ in range(100):
         pace.slower()
-    assert pace.rate == 1.0
+    assert pace.rate == MIN_RATE
     pace.toggle_turbo()
     assert pace.turbo and pace.describe() == "turbo"
     pace.faster()

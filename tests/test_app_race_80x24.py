@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
 from tui.widgets.race_landscape import RaceLandscapeView
 from tui.widgets.race_marks import MARKERS

@@ -5,6 +5,7 @@ The default pace is tested on a fake clock in test_app_parts.py, and timed in be
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from engine.settings import Settings
 from tests.helpers import status_text, wait_for_state, wait_until
@@ -28,6 +29,21 @@ async def test_run_to_the_end_and_the_loss_falls():
         assert logs[-1] < logs[0]
         text = status_text(app)
         assert "300 / 300" in text and "done" in text
+
+
+@pytest.mark.slow  # the tutorial's 1000 steps at the demo pace: ~8 s
+async def test_default_pace_is_the_demo_and_the_tutorial_runs_to_its_end():
+    """The default is the demo pace (its schedule, 1000 steps in 8 s, is tests/test_lesson_pace.py's, on a fake clock)."""
+    app = make_app(Settings())
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await wait_for_state(pilot, "ready")
+        assert screen.pace.demo and "pace demo" in status_text(app)
+        await pilot.press("space")
+        await wait_until(pilot, lambda: screen.snapshot.step >= 1, what="the first step at once")
+        assert screen.state == "running"
+        await wait_for_state(pilot, "done", timeout=60)
+        assert screen.snapshot.step == 1000 and "pace demo" in status_text(app)
 
 
 async def test_pause_step_reset_and_new_data():

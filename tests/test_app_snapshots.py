@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from engine.settings import Settings
 from tests.helpers import wait_for_state
 from tui.app import make_app
@@ -46,6 +48,72 @@ def test_help_screen(snap_compare):
 def test_too_small_terminal_says_what_it_needs(snap_compare):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(50, 14), run_before=ready)
 
+
+# Issue 12: designed at 80×24 first. Each size before a run, after it, with the analysis open, after a divergence.
+SIZES = [(80, 24), (100, 30), (120, 40)]
+
+
+def _still(pilot) -> None:
+    """Nothing timing-dependent on screen: the measured steps/s is blanked (the pace is a setting, it stays)."""
+    screen = pilot.app.screen
+    screen.rate = None
+    screen.show_status()
+
+
+async def _finished(pilot, state: str) -> None:
+    await ready(pilot)
+    await pilot.press("t", "space")
+    await wait_for_state(pilot, state)
+    await pilot.pause(0.5)  # the last frame drawn; a toast (≤ 3 s) is cleared below
+    pilot.app.clear_notifications()
+    _still(pilot)
+    await pilot.pause()
+
+
+async def _done(pilot) -> None:
+    await _finished(pilot, "done")
+
+
+async def _diverged(pilot) -> None:
+    await _finished(pilot, "diverged")
+
+
+async def _analysis_open(pilot) -> None:
+    await _done(pilot)
+    screen = pilot.app.screen
+    if not screen.analysis_panel.display:
+        await pilot.press("y")  # hidden at first on a narrow screen
+    await pilot.pause()
+
+
+async def _whole_explanation(pilot) -> None:
+    await _done(pilot)
+    await pilot.press("x")
+    await pilot.pause(0.5)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_lesson_before_a_run(snap_compare, size):
+    assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_lesson_after_a_run(snap_compare, size):
+    assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=size, run_before=_done)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_lesson_with_the_analysis_open(snap_compare, size):
+    assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=size, run_before=_analysis_open)
+
+
+def test_lesson_the_whole_explanation_at_80x24(snap_compare):
+    assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(80, 24), run_before=_whole_explanation)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_lesson_after_a_divergence(snap_compare, size):
+    assert snap_compare(make_app(Settings(device="cpu", lr=1e-3)), terminal_size=size, run_before=_diverged)
 
 RACE = ("manual@1e-4", "momentum@1e-4", "adam@0.05")
 RACE_SETTINGS = Settings(device="cpu", steps=200)

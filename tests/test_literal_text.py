@@ -20,7 +20,7 @@ from textual.widgets import Input
 
 from engine.config import toml_value
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.cli.main import main
 from tui.literal import is_visible, visible
 from tui.widgets.parameter_panel import control_id

@@ -96,7 +96,7 @@ def run_cli_script(path):
 
 
 async def test_the_app_says_what_float32_changed(tmp_path):
-    from tests.app_helpers import status_text, wait_for_state
+    from tests.helpers import status_text, wait_for_state
     from tui.app import make_app
 
     data = tmp_path / "big.csv"
@@ -116,7 +116,7 @@ async def test_the_app_says_what_float32_changed(tmp_path):
 async def test_the_panel_offers_dtype_as_a_select():
     from textual.widgets import Select
 
-    from tests.app_helpers import wait_for_state
+    from tests.helpers import wait_for_state
     from tui.app import make_app
 
     app = make_app(Settings(device="cpu"))

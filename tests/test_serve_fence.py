@@ -13,7 +13,7 @@ from engine.config import layered_settings, parse_config
 from engine.csv_data import read_csv
 from engine.errors import DataError
 from engine.settings import Settings
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
 from tui.served import DATA_DIR_ENV, SERVED_ENV, Fence, data_error_text, fence, public_message
 from tui.workers.preparing import PrepareFailed, prepare

@@ -13,8 +13,7 @@ from engine.loss_curve import LossCurve, one_parameter
 from engine.optimum import least_squares
 from engine.problem import make_problem
 from engine.settings import Settings, parse_model
-from tests.app_helpers import wait_for_state
-from tests.helpers import last_snapshot, run_cli
+from tests.helpers import last_snapshot, run_cli, wait_for_state
 from tui.app import make_app
 
 

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from engine.settings import Settings
+from tui.key_order import KeysInOrder, split_escape
 from tui.literal import visible
 from tui.preset_commands import preset_commands, race_preset_commands
 from tui.screens.main_screen import MainScreen
 from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
 from tui.workers.pace import DEFAULT_FPS
+
+TOAST_S = 3.0
+"""The longest a toast stays: at 80×24 it lies over the plot."""
+TOAST_CHARS = 160
+"""A toast says a headline, not an explanation (that is one key away, x)."""
 
 
 class DescentApp(App):
@@ -35,6 +42,7 @@ class DescentApp(App):
         self.lite = lite
         """Low bandwidth: the plots take plotext's colourless theme (tui.widgets.plotting.layered_plot); the caller picks the fps."""
         self._signals: list[int] = []
+        self._keys = KeysInOrder(self._forward_key)
 
     def on_mount(self) -> None:
         self._signals = exit_on_signals(self)
@@ -42,10 +50,41 @@ class DescentApp(App):
     def on_unmount(self) -> None:
         restore_signals(self._signals)
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = True) -> None:
-        # Every toast is literal: messages quote typed values, file names and CSV headers, and a `[/]`
-        # among them read as markup raised MarkupError and killed the app. No toast of ours uses markup.
-        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False) -> None:
+        """At most one toast at a time, short, and gone within TOAST_S: at 80×24 a toast covers the plot.
+
+        A toast is a headline; whatever explains it stays in the Analysis panel and its whole view (x).
+        Messages carry file names, typed values and CSV headers, so they are never read as markup (a `[/]`
+        among them raised MarkupError and killed the app) and their control characters are escaped.
+        """
+        message, title = visible(message), visible(title)
+        if len(message) > TOAST_CHARS:
+            message = message[: TOAST_CHARS - 1] + "…"
+        super().notify(message, title=title, severity=severity, timeout=min(timeout or TOAST_S, TOAST_S), markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and not getattr(event, "in_order", False):
+            for key in split_escape(event):
+                self._keys.take(key)  # tui.key_order: one key at a time, in the order typed
+            return
+        await super().on_event(event)
+
+    async def _forward_key(self, key: events.Key):
+        """Do with `key` what Textual does (priority bindings, else the focused widget); where it went, or None."""
+        if not self.is_running or not self.screen_stack:
+            return None  # quitting: the keys left over go nowhere
+        target = self.focused or self.screen
+        key.in_order = True
+        await super().on_event(key)
+        return target if key.is_forwarded else None
+
+    def on_key(self, event: events.Key) -> None:
+        self._keys.reached_app(event)  # the bindings have run: the next key may go
+
+    def _on_notify(self, event) -> None:
+        # notify() only posts: the toasts still queued would stack, so the older ones go as each one arrives
+        self._notifications.clear()
+        super()._on_notify(event)
 
     def action_interrupt(self) -> None:
         self.exit(return_code=EXIT_INTERRUPTED)

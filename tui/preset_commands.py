@@ -33,7 +33,7 @@ def apply_preset_to(screen, name: str) -> None:
         screen.notify(PRESETS[name].description, title=f"Preset: {name}")
         return
     if changes:
-        screen.apply(changes)
+        screen.apply(changes, restart=True)  # a preset is a whole lesson: from step 0, even for an lr alone
     else:
         screen.prepare_run(screen.settings, screen.dataset)
     screen.notify(PRESETS[name].description, title=f"Preset: {name}")

@@ -73,7 +73,7 @@ def run_to_end(problem, history: str | None = None):
     """
     from engine.analysis import analyse
     from engine.descend import descend
-    from engine.explain import explain_excess, explain_stall
+    from engine.explain import explain_end, explain_excess
     from engine.optimum import least_squares
 
     settings = problem.settings
@@ -116,8 +116,8 @@ def run_to_end(problem, history: str | None = None):
         report["interrupted"] = True
         report["signal"] = interrupted
     elif last.status != "diverged":
-        stall = explain_stall(last, optimum, analysis, lr=settings.lr, optimizer=settings.optimizer, standardized=settings.standardize)
-        notes += [stall] if stall else []
+        why = explain_end(problem, last, optimum, analysis)
+        notes += [why] if why else []
     if optimum is not None:
         below = explain_excess(report["loss"], optimum.loss, report["excess_loss"], settings.dtype)
         notes += [below] if below else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
@@ -12,20 +13,29 @@ PARTS = """
 
 - **Parameters** (left): every data and descent setting. Type a value and press Enter to apply it; a bad
   value says why under the field, and the run can't start until it is fixed. Changing a Data setting makes
-  new points; any change starts the run again from step 0. Tab moves between fields; Escape goes back to the plot.
+  new points and starts again from step 0; lr, steps, optimizer, momentum and batch size change while the run
+  goes on from where it is, with a mark on the loss curve. Tab or a click moves to a field (letters typed
+  elsewhere are keys, never text); Escape goes back to the plot. With a CSV, the file's facts replace the
+  synthetic data's settings.
 - **Fit** (top): the points, the current fitted line (orange) and the least-squares line (grey), the best any
   descent can reach.
-- **Loss** (bottom): log10 of the loss against the step. A straight fall is a steady rate; a flat tail is the
-  slow direction (b) that plain gradient descent barely moves along.
-- **Status line**: step / total, the loss, the parameters k and b, their gradients ∂L/∂k and ∂L/∂b, steps per
-  second (measured), the device, the pace, and the state: ready, running, paused, done or diverged.
+- **Loss** (bottom): log10(L − L*), how far the loss is above its least possible value L*, where L* is known
+  (MSE on a model linear in its parameters); log10 of the loss elsewhere. A straight fall is a steady rate; the
+  long, nearly flat tail is the slow direction (b) that plain gradient descent barely moves along.
+- **Status line**: the state (ready, running, paused, done or diverged), step / total, L−L* (or the loss), the
+  parameters k and b, their gradients, steps per second (measured), the device and the pace; one line, so a
+  narrow terminal leaves out the device, then the gradients. The pace is the demo at first: the first steps one
+  at a time, then faster and faster (the tutorial's 1000 in 8 s); `+`/`-` set a fixed rate, `t` turbo.
 - **Analysis** (above the fit; `y` shows or hides it, hidden at first on a narrow screen): the loss's curvature,
   λmax and λmin of its Hessian and κ = λmax/λmin; lr_max = 2/λmax, above which plain gradient descent diverges;
   lr_best = 2/(λmax+λmin), the fastest (`o` sets it); the steps the current lr needs to shrink the error 1000×.
   For a model not linear in θ, λmax is an estimate by power iteration where θ is. A warning shows when lr is above
-  lr_max, before the run; a diverged or stalled run is explained here and in a notification.
+  lr_max, before the run; a diverged or stalled run is explained here and in a notification, as a one-line
+  headline: `x` shows the whole text, scrollable, at any size. Where κ is large it says what no lr can do, and
+  what does: standardizing x (`z`) or momentum (`m`).
 - **Landscape** (`l`, instead of the fit; two-parameter models): the loss over a (k, b) window, dark at the valley's
-  floor, with the path so far (•), the current point (◆) and the optimum (✕).
+  floor, with the path so far (•), the current point (◆) and the optimum (✕). The arrow keys move the start one
+  cell and a click puts it on a cell ("drop a marble"): the run starts again from there.
 - **Autograd** (`a`, instead of the loss): the step's computation, and ∂L/∂k, ∂L/∂b from backward() beside the
   formulas' values. `w` shows the tutorial's warm-up, z = mean((x+2)²), and x.grad beside 2(x+2)/100.
 - **Command palette** (ctrl+p): every action by name.
@@ -34,11 +44,16 @@ A learning rate above lr_max (about 3e-4 for the default run) makes it diverge: 
 """
 
 
+def typed(key: str) -> str:
+    """A key as the person types it: `?`, `+`, `-` (Textual names them question_mark, plus, minus)."""
+    return key if key == "escape" else format_key(key)
+
+
 def keys_table(bindings) -> str:
     rows = ["## Keys", "", "| key | what it does |", "| --- | --- |"]
     for binding in bindings:
-        keys = " or ".join(k.strip() for k in binding.key.split(","))
-        rows.append(f"| `{keys}` | {binding.tooltip or binding.description} |")
+        keys = " or ".join(f"`{typed(k.strip())}`" for k in binding.key.split(","))
+        rows.append(f"| {keys} | {binding.tooltip or binding.description} |")
     rows += ["| `tab` | next field of the parameter panel |", "| `escape` | leave a field, back to the plot |"]
     return "\n".join(rows)
 

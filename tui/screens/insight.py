@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 from textual.binding import Binding
 
-from tui.widgets.analysis_text import divergence_note
+from tui.widgets.analysis_text import divergence_note, headline
 
 INSIGHT_BINDINGS = [
     Binding(
@@ -22,7 +22,7 @@ INSIGHT_BINDINGS = [
         "o",
         "lr_best",
         "lr_best",
-        tooltip="set lr to lr_best = 2/(λmax+λmin), the fastest lr for plain gradient descent (the run starts again from step 0)",
+        tooltip="set lr to lr_best = 2/(λmax+λmin), the fastest lr for plain gradient descent (the run goes on from θ)",
         id="lr-best",
         show=False,
     ),
@@ -41,6 +41,9 @@ INSIGHT_BINDINGS = [
         id="autograd",
     ),
     Binding("w", "warmup", "Warm-up", tooltip="the tutorial's warm-up: z = mean((x+2)²) and x.grad from autograd", id="warmup", show=False),
+    Binding("x", "explain", "Why", tooltip="the whole explanation: every number and sentence of the Analysis panel", id="explain"),
+    Binding("z", "standardize", "Standardize", tooltip="fit on standardized x, or not (starts again)", id="standardize", show=False),
+    Binding("m", "momentum", "Momentum", tooltip="switch to momentum; the run goes on from where it is", id="momentum", show=False),
 ]
 PATH_POINTS = 4000
 """The landscape's path keeps at most this many θ, evenly thinned: a run of any length draws the same."""
@@ -122,23 +125,30 @@ class Insight:
 
     def divergence(self, snapshot, settings) -> str:
         """The status note for a divergence: the step, lr against lr_max (both numbers), and what to do."""
-        from engine.explain import explain_divergence
+        from engine.explain import APP_FIXES, explain_divergence
 
-        text = explain_divergence(snapshot.diverged_at, settings.lr, self.start_analysis, settings.optimizer, settings.standardize)
+        text = explain_divergence(
+            snapshot.diverged_at, settings.lr, self.start_analysis, settings.optimizer, settings.standardize, APP_FIXES
+        )
         self.remark = text
         self.show(settings)
-        self.notify(headline(text), title="Diverged", severity="error", timeout=10)
+        self.notify(headline(text), title="Diverged", severity="error")
         return divergence_note(text)
 
-    def done(self, snapshot, settings) -> None:
-        """A finished run far from the optimum along the valley: say so in words."""
-        from engine.explain import explain_stall
+    def done(self, problem, snapshot, settings) -> None:
+        """A finished run that stands where it does for a nameable reason (a stall along the valley, saturated units): say it."""
+        from engine.explain import APP_FIXES, explain_end
 
-        text = explain_stall(snapshot, self.optimum, self.analysis, settings.lr, settings.optimizer, standardized=settings.standardize)
+        text = explain_end(problem, snapshot, self.optimum, self.analysis, APP_FIXES)
         if text:
             self.remark = text
             self.show(settings)
-            self.notify(headline(text), title="Stalled along the valley", severity="warning", timeout=10)
+            self.notify(headline(text), title="Why it ended here", severity="warning")
+
+    def steered(self, settings) -> None:
+        """The run goes on under new settings: the last explanation no longer applies; the warnings follow the new lr."""
+        self.typed_warning = self.remark = None
+        self.show(settings)
 
     def note(self, state: str, settings) -> str:
         """The status note before a run, or while paused: the lr warning when lr > lr_max, else what float32 did to the data."""
@@ -171,6 +181,9 @@ class Insight:
                 severity="warning",
             )
             return None
+        lesson = self._lesson(settings=None)
+        if lesson:  # a large κ: lr_best is the best plain descent can do, and that is slow; say so, and what fixes it
+            self.notify(headline(lesson.split(": ", 1)[-1]), title="lr_best", severity="warning")
         return float(f"{analysis.lr_best:g}")
 
     def toggle_landscape(self, problem, snapshot, model: str) -> None:
@@ -211,14 +224,24 @@ class Insight:
     def show(self, settings) -> None:
         # what was just typed first, then why the run ended as it did, then the applied lr's warning
         warning = self.typed_warning or (None if self.remark else self._warning(settings.lr, settings))
-        self.analysis_panel.show(self.analysis, settings.lr, warning, self.remark)
+        self.analysis_panel.show(self.analysis, settings.lr, warning, self.remark, self._lesson(settings))
+
+    def _lesson(self, settings) -> str | None:
+        """Where κ is large and the rule is plain descent: what no lr, not even lr_best, can do, and what fixes it."""
+        if self.analysis is None or not self.analysis.exact:
+            return None  # engine.explain loads torch, which the first paint must not wait for
+        from engine.explain import APP_FIXES, PLAIN_GD, explain_lr_best
+
+        if settings is not None and settings.optimizer not in PLAIN_GD:
+            return None
+        return explain_lr_best(self.analysis, getattr(settings, "standardize", False), APP_FIXES)
 
     def _warning(self, lr: float, settings) -> str | None:
         if self.analysis is None:
             return None  # nothing to warn with yet; and engine.explain loads torch, which the first paint must not wait for
         from engine.explain import warn_lr
 
-        return warn_lr(self.analysis, lr, settings.optimizer)
+        return warn_lr(self.analysis, lr, settings.optimizer, settings.momentum)
 
 
 def two_parameters(problem) -> bool:
@@ -231,9 +254,3 @@ def has_landscape(problem) -> bool:
     """A curve (one parameter) or a surface (two) to draw the path on."""
     model = getattr(problem, "model", None)
     return bool(getattr(model, "linear_in_parameters", False)) and len(model.names) in (1, 2)
-
-
-def headline(text: str) -> str:
-    """A toast's words: the explanation's first clause; the whole of it stays in the Analysis panel (y)."""
-    first = text.split(": ", 1)[0]
-    return (first if len(first) <= 160 else first[:157] + "…") + " (the Analysis panel, y, says why)"

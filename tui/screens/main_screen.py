@@ -8,7 +8,7 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Checkbox, Footer, Input, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.settings import Settings
@@ -36,6 +36,7 @@ class MainScreen(Screen):
     """One run at a time: `state` is loading, ready, running, paused, done, diverged or error."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = ""  # never a field: letters go to a field only when the person moved there (on_screen_resume)
     BINDINGS = [
         Binding("space", "run_pause", "Run", tooltip="run the descent, or pause it", id="run-pause"),
         Binding("n", "step", "Step", tooltip="take one step (pauses a running descent)", id="step"),
@@ -102,8 +103,8 @@ class MainScreen(Screen):
         problems = self.panel.problems()
         if problems:
             name, why = problems[0]
+            # said beside the field and here; the focus stays put: a letter typed next must not land in the field
             self.notify(f"{name}: {why}", title="Fix this first", severity="error")
-            self.panel.focus_setting(name)
             return
         pending = self.panel.pending()
         if pending:
@@ -158,14 +159,29 @@ class MainScreen(Screen):
     def action_lr_best(self) -> None:
         lr = self.insight.lr_best()
         if lr is not None:
-            # The same path as a typed lr: the run starts again from step 0 with the same data and start, so the
-            # new loss curve compares with the last one step for step. Keeping θ mid-run would mix two lrs in
-            # one curve and hide what lr_best does; the demanding user wants the clean experiment.
+            # The same path as a typed lr (issue 12): the run goes on from θ, with a mark on the loss curve where the
+            # lr changed, so the curve shows what lr_best does from there; before a run that is step 0, the clean experiment.
             self.panel.set_value("lr", lr)
             self.apply({"lr": lr})
 
     def action_toggle_landscape(self) -> None:
         self.insight.toggle_landscape(self.problem, self.snapshot, self.settings.model)
+        if not isinstance(self.focused, (Input, Select, Checkbox)):
+            self.focus_plot()
+
+    def action_explain(self) -> None:
+        from tui.screens.explain_screen import ExplainScreen
+
+        self.app.push_screen(ExplainScreen(self.analysis_panel.whole()))
+
+    def action_standardize(self) -> None:
+        self.apply({"standardize": not self.settings.standardize})
+
+    def action_momentum(self) -> None:
+        if self.settings.optimizer == "momentum":
+            self.notify("the update rule is momentum already", title="Momentum")
+            return
+        self.apply({"optimizer": "momentum"})
 
     def action_toggle_autograd(self) -> None:
         self.insight.toggle_autograd(self.problem, self.snapshot)
@@ -196,11 +212,18 @@ class MainScreen(Screen):
         return self.insight.optimum
 
     def focus_plot(self) -> None:
-        self.fit.focus()
+        """The plot shown (the fit, or the landscape in its place) takes the keys."""
+        (self.landscape if self.landscape.display else self.fit).focus()
+
+    def on_screen_resume(self) -> None:
+        # A modal closed: Textual gives the focus back to where it was; where that was nothing (the plot it was
+        # on went away), the plot takes it, never the first field
+        if self.focused is None:
+            self.focus_plot()
 
     # ── the run's life ───────────────────────────────────────────────────────
-    def prepare_run(self, settings: Settings, dataset, run: bool = False) -> None:
-        """Stop any run and build a new one from `settings` (new points unless `dataset` is kept)."""
+    def prepare_run(self, settings: Settings, dataset, run: bool = False, start=None) -> None:
+        """Stop any run and build a new one from `settings` (new points unless `dataset` is kept); from θ = `start` if given."""
         self.workers.cancel_group(self, "run")
         self.run_id += 1
         if settings != self.settings:
@@ -216,11 +239,12 @@ class MainScreen(Screen):
         fit.show_fit(None)
         fit.show_optimum(None)
         run_id, shown = self.run_id, threading.Event()
+        marble = {} if start is None else {"start": start}
         self.points_shown = shown
         if dataset is not None:
             self.call_after_refresh(shown.set)
         self.run_worker(
-            lambda: prepare(settings, dataset, run_id, self.post_message, lambda: get_current_worker().is_cancelled, shown),
+            lambda: prepare(settings, dataset, run_id, self.post_message, lambda: get_current_worker().is_cancelled, shown, **marble),
             thread=True,
             group="prepare",
             exclusive=True,
@@ -228,7 +252,8 @@ class MainScreen(Screen):
         )
         self.show_status()
 
-    def apply(self, changes: dict, run: bool = False) -> None:
+    def apply(self, changes: dict, run: bool = False, restart: bool = False) -> None:
+        """Apply changed settings: the run goes on from where it is when it can (`go_on`), unless `restart`."""
         from engine.errors import SettingError
 
         try:
@@ -236,8 +261,45 @@ class MainScreen(Screen):
         except SettingError as error:
             self.panel.show_error(error.setting, error.message)
             return
+        if not restart and self._can_go_on(settings):
+            self.go_on(settings, run=run or self.state == "running")
+            return
         data_changed = any(FIELDS[name].metadata["group"] == "Data" for name in changes)
         self.prepare_run(settings, None if data_changed else self.dataset, run=run or self.state == "running")
+
+    def _can_go_on(self, settings: Settings) -> bool:
+        """A run under way whose change keeps its data and model (lr, steps, rule, momentum, batch size)."""
+        if self.state not in ("ready", "running", "paused") or self.runner is None or self.snapshot is None:
+            return False
+        from engine.steer import steerable  # torch is loaded: the run exists
+
+        return steerable(self.settings, settings) and self.snapshot.step <= settings.steps
+
+    def go_on(self, settings: Settings, run: bool) -> None:
+        """The run goes on from θ where it is, under `settings`, with a mark on the loss curve at this step."""
+        import itertools
+
+        from engine.steer import go_on
+
+        self.workers.cancel_group(self, "run")
+        old, snapshot = self.runner, self.snapshot
+        problem, generator = go_on(self.problem, settings, snapshot.vector, snapshot.step)
+        # pulled in the worker, once the old one has stopped; its first snapshot is θ as shown already
+        steps = itertools.islice(old.then(generator), 1, None)
+        self.settings, self.problem = settings, problem
+        self.panel.set_applied(settings)
+        self.run_id += 1  # a frame the old worker still posts (a step past this one, at the old lr) is ignored
+        self.runner = Runner(steps, self.run_id, analysis=old.analysis, path_every=old.path_every)
+        if snapshot.step:
+            self.loss.mark(snapshot.step, settings.steps)
+        else:
+            self.loss.total_steps = max(1, settings.steps)
+            self.loss.refresh()
+        self.state, self.note = ("paused" if snapshot.step else "ready"), ""
+        self.insight.steered(settings)
+        if run:
+            self.start_run()
+        self.show_status()
 
     def start_run(self, limit: int | None = None) -> None:
         runner, pace = self.runner, self.pace
@@ -266,6 +328,13 @@ class MainScreen(Screen):
     def _applied(self, message: ParameterPanel.Applied) -> None:
         self.apply(message.changes)
 
+    @on(LandscapeView.StartMoved)
+    def _start_moved(self, message: LandscapeView.StartMoved) -> None:
+        """A marble dropped on the landscape: the run starts again from there, same data."""
+        if self.problem is None:
+            return
+        self.prepare_run(self.settings, self.dataset, run=self.state == "running", start=message.vector)
+
     @on(ParameterPanel.Typed)
     def _typed(self, message: ParameterPanel.Typed) -> None:
         if message.name == "lr":
@@ -275,8 +344,10 @@ class MainScreen(Screen):
     @on(DataReady)
     def _data_ready(self, message: DataReady) -> None:
         if message.run_id == self.run_id:
-            self.dataset = message.dataset
-            self.fit.show_data(message.dataset.x, message.dataset.y)
+            dataset = self.dataset = message.dataset
+            self.fit.show_data(dataset.x, dataset.y)
+            self.fit.set_labels(getattr(dataset, "x_name", "x"), getattr(dataset, "y_name", "y"))  # a CSV's column names
+            self.panel.show_dataset(dataset)
             self.call_after_refresh(self.points_shown.set)  # now torch may load
 
     @on(ProblemReady)
@@ -289,6 +360,7 @@ class MainScreen(Screen):
         fit = self.fit
         optimum = message.optimum
         fit.show_optimum(None if optimum is None else self.problem.model.curve(optimum.vector, fit.curve_x))
+        self.loss.set_optimum(None if optimum is None else optimum.loss)  # L* known: the plot shows L − L*
         self.state = "ready"
         self.draw(message.first, [0], [message.first.loss])
         if self.run_when_ready:
@@ -315,7 +387,7 @@ class MainScreen(Screen):
             self.note = self.insight.divergence(snapshot, self.settings)
         elif snapshot.status == "done":
             self.state = "done"
-            self.insight.done(snapshot, self.settings)
+            self.insight.done(self.problem, snapshot, self.settings)
         elif frame.final and frame.pull == self.pull_serial and self.state == "running":
             self.state = "paused"
         self.insight.frame(frame, self.settings)
@@ -334,7 +406,9 @@ class MainScreen(Screen):
         device = str(self.problem.device) if self.problem is not None else ""
         pace = self.pace.describe()
         note = self.note or self.insight.note(self.state, self.settings)
-        self.status.show(self.state, self.snapshot, self.settings.steps, self.rate, device, pace, note)
+        optimum = self.insight.optimum
+        best = None if optimum is None else optimum.loss
+        self.status.show(self.state, self.snapshot, self.settings.steps, self.rate, device, pace, note, optimum_loss=best)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that raised stops the run with a sentence on screen; a traceback never reaches it."""

@@ -29,18 +29,29 @@ class AnalysisPanel(Widget):
         self._text_for: tuple | None = None
 
     def render(self) -> Text:
-        compact = self.size.width < COMPACT_BELOW
-        if self._text_for != (self._shown, compact):
-            self._text = analysis_text(*self._shown, compact=compact) if self._shown else Text()
-            self._text_for = (self._shown, compact)
+        width = self.size.width
+        compact = width < COMPACT_BELOW
+        if self._text_for != (self._shown, width):
+            self._text = self._build(compact=compact, width=max(width - 2, 20)) if self._shown else Text()
+            self._text_for = (self._shown, width)
         return self._text
 
     @property
     def plain(self) -> str:
         return self.render().plain
 
-    def show(self, analysis, lr: float, warning: str | None = None, remark: str | None = None) -> None:
-        key = (analysis, lr, warning, remark)
+    def whole(self) -> Text:
+        """Everything the panel knows, with every explanation whole: the scrollable view's text."""
+        if not self._shown:
+            return Text("No analysis yet: the run is being prepared.")
+        return self._build()
+
+    def _build(self, **how) -> Text:
+        analysis, lr, warning, remark, lesson = self._shown
+        return analysis_text(analysis, lr, warning, remark, lesson=lesson, **how)
+
+    def show(self, analysis, lr: float, warning: str | None = None, remark: str | None = None, lesson: str | None = None) -> None:
+        key = (analysis, lr, warning, remark, lesson)
         if key == self._shown:
             return
         self._shown = key

@@ -40,8 +40,38 @@ def steps_phrase(analysis, lr: float) -> str:
     return f"lr {lr:g}: ~{steps:,.0f} steps to shrink the error 1000×"
 
 
-def analysis_text(analysis, lr: float, warning: str | None = None, remark: str | None = None, compact: bool = False) -> Text:
-    """The panel: λmax, λmin, κ, lr_max, lr_best, the predicted steps; then a warning or a remark, when there is one."""
+WHOLE_TEXT_KEY = "x"
+"""The key that opens the whole explanation, scrollable, at every size."""
+
+
+def headline(text: str, width: int | None = None) -> str:
+    """An explanation's first sentence, as many of its clauses (to a colon) as fit in `width`, and the key for all of it."""
+    hint = f" ({WHOLE_TEXT_KEY}: why)"
+    clauses = text.split(". ", 1)[0].rstrip(".").split(": ")
+    first = clauses[0]
+    for clause in clauses[1:]:
+        if width is None or len(first) + 2 + len(clause) + len(hint) > width:
+            break
+        first += ": " + clause
+    if width is not None and len(first) + len(hint) > width:
+        first = first[: max(width - len(hint) - 1, 8)] + "…"
+    return first + hint
+
+
+def analysis_text(
+    analysis,
+    lr: float,
+    warning: str | None = None,
+    remark: str | None = None,
+    compact: bool = False,
+    width: int | None = None,
+    lesson: str | None = None,
+) -> Text:
+    """The panel: λmax, λmin, κ, lr_max, lr_best, the predicted steps; then a warning or a remark, when there is one.
+
+    With `width` (the panel in place) the warning or remark is a one-line headline; without it (the scrollable
+    view) it is whole, followed by `lesson` (what lr_best can't do, where κ is large).
+    """
     text = Text()
     if compact and analysis is not None and analysis.exact:
         text.append(f"λmax {_g(analysis.lambda_max)}  λmin {_g(analysis.lambda_min)}  κ {_kappa(analysis.condition_number)}", style="bold")
@@ -78,10 +108,20 @@ def analysis_text(analysis, lr: float, warning: str | None = None, remark: str |
         else:  # power iteration found the largest eigenvalue in size, and it is negative: no limit from curvature here
             text.append("no lr_max here: the loss curves downwards (not convex) where θ is", style="dim")
         text.append("\nλmin, κ and lr_best need a constant Hessian (MSE on a linear or poly model)", style="dim")
+    if width is not None:
+        if warning:
+            text.append("\n⚠ " + headline(warning, width - 2), style="bold yellow")
+        elif remark:
+            text.append("\n" + headline(remark, width), style="italic")
+        elif lesson:
+            text.append("\n" + headline(lesson.split(": ", 1)[-1], width), style="dim")  # after "κ = …:"
+        return text
     if warning:
-        text.append("\n⚠ " + warning, style="bold yellow")
-    elif remark:
-        text.append("\n" + remark, style="italic")
+        text.append("\n\n⚠ " + warning, style="bold yellow")
+    if remark:
+        text.append("\n\n" + remark, style="italic")
+    if lesson:
+        text.append("\n\n" + lesson)
     return text
 
 

@@ -8,6 +8,7 @@ from rich.style import Style
 from tui.widgets.plotting.canvas import Canvas, Picture, line_layer, points_layer
 from tui.widgets.plotting.downsample import braille_bits
 from tui.widgets.plotting.layered_plot import LayeredPlot
+from tui.widgets.plotting.ticks import CHROME_ROWS, even_axis
 
 CURVE_SAMPLES = 48
 POINT_COLOR, FIT_COLOR, OPTIMUM_COLOR = "cyan", "orange", "gray"
@@ -40,6 +41,8 @@ class FitPlot(LayeredPlot):
         self._optimum: np.ndarray | None = None
         self._limits: tuple[float, float, float, float] | None = None
         self._points: tuple[tuple, np.ndarray] | None = None  # (what they were binned for, the layer)
+        self._shown: tuple[float, float, float, float] | None = None  # the limits as drawn: y widened to even ticks
+        self.x_label, self.y_label = "x", "y"
 
     @property
     def curve_x(self) -> np.ndarray:
@@ -48,13 +51,19 @@ class FitPlot(LayeredPlot):
 
     @property
     def limits(self) -> tuple[float, float, float, float] | None:
-        """(x_lo, x_hi, y_lo, y_hi): fixed from the data, so the picture behind the line never moves."""
-        return self._limits
+        """(x_lo, x_hi, y_lo, y_hi) as drawn: fixed from the data (y widened to even ticks), so the picture never moves."""
+        return self._shown or self._limits
 
     @property
     def points_layer(self) -> np.ndarray | None:
         """The points as drawn: braille dot bits per canvas cell (rows × columns, top row first)."""
         return self._points[1] if self._points is not None else None
+
+    def set_labels(self, x_label: str, y_label: str) -> None:
+        """The axes' names (a CSV's column names)."""
+        if (x_label, y_label) != (self.x_label, self.y_label):
+            self.x_label, self.y_label = x_label, y_label
+            self.refresh()
 
     def show_data(self, x: np.ndarray, y: np.ndarray) -> None:
         """New points: forget the old fit and optimum."""
@@ -85,22 +94,28 @@ class FitPlot(LayeredPlot):
             self.update_layer()
 
     def picture_key(self) -> tuple:
-        return (self._limits, id(self._x), id(self._optimum), self._fit is None)
+        return (self._limits, id(self._x), id(self._optimum), self._fit is None, self.x_label, self.y_label)
 
     def make_layer(self, picture: Picture) -> np.ndarray | None:
-        if self._fit is None or picture.canvas is None or self._limits is None:
+        if self._fit is None or picture.canvas is None or self._shown is None:
             return None
-        x_lo, x_hi, y_lo, y_hi = self._limits
+        x_lo, x_hi, y_lo, y_hi = self._shown
         return line_layer(self._curve_x, self._fit, picture.canvas, (x_lo, x_hi), (y_lo, y_hi))
 
     def build_picture(self, theme: str) -> Picture:
         """plotext draws the axes, the legend and the least-squares line; the points are drawn in under them."""
         plt = self.plt
         plt.title("fit")
-        plt.xlabel("x")
-        plt.ylabel("y")
+        plt.xlabel(self.x_label)
+        plt.ylabel(self.y_label)
+        self._shown = None
         if self._limits is not None:
             x_lo, x_hi, y_lo, y_hi = self._limits
+            axis = even_axis(y_lo, y_hi, self.size.height - CHROME_ROWS)
+            y_lo, y_hi = axis.low, axis.high
+            self._shown = (x_lo, x_hi, y_lo, y_hi)
+            if axis.ticks:
+                plt.yticks(axis.ticks, axis.labels)
             # Legend entries only: one point in the top-left cell, which the legend itself covers
             # (plotext can't label a series without a point on the canvas).
             corner = [x_lo], [y_hi]
@@ -115,7 +130,7 @@ class FitPlot(LayeredPlot):
         picture = Picture(plt.build(), *self.size)
         picture.keep_legend(LEGEND)
         self.layer_style = picture.style_before("fit") or self._fallback(FIT_COLOR)
-        if self._limits is not None and len(self._x) and picture.canvas is not None:
+        if self._shown is not None and len(self._x) and picture.canvas is not None:
             picture.draw(self._points_for(picture.canvas), picture.style_before("points") or self._fallback(POINT_COLOR), under=True)
         return picture
 
@@ -125,9 +140,9 @@ class FitPlot(LayeredPlot):
 
     def _points_for(self, canvas: Canvas) -> np.ndarray:
         """The points binned to this canvas's dots: O(N), so done once per data and canvas size, not per repaint."""
-        key = (canvas.rows, canvas.columns, self._limits, id(self._x))
+        key = (canvas.rows, canvas.columns, self._shown, id(self._x))
         if self._points is None or self._points[0] != key:
-            bits = braille_bits(self._x, self._y, canvas.columns, canvas.rows, self._limits[:2], self._limits[2:])
+            bits = braille_bits(self._x, self._y, canvas.columns, canvas.rows, self._shown[:2], self._shown[2:])
             if len(self._x) <= canvas.columns * canvas.rows // SPARSE_CELLS_PER_POINT:
                 # Few points: one lit dot each reads as noise beside the braille line, so each occupied
                 # cell shows the legend's ⠶ instead (a point is then as visible as plotext's "•").

@@ -8,6 +8,9 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -35,11 +38,29 @@ _CONSOLE = Console(width=400, color_system="truecolor")
 
 
 class LandscapeView(Widget):
-    """Shown instead of the fit plot while `l` is on. Its grid follows its size; the window follows the path."""
+    """Shown instead of the fit plot while `l` is on. Its grid follows its size; the window follows the path.
+
+    "Drop a marble": the arrow keys move the start θ₀ one cell, a click puts it on the cell clicked; either
+    posts `StartMoved`, and the screen starts the run again from there.
+    """
 
     DEFAULT_CSS = """
     LandscapeView { height: 2fr; }
     """
+    can_focus = True
+    BINDINGS = [
+        Binding("left", "move_start(-1, 0)", "θ₀ ←", show=False, tooltip="move the start θ₀ one cell left (smaller k)"),
+        Binding("right", "move_start(1, 0)", "θ₀ →", show=False, tooltip="move the start θ₀ one cell right (larger k)"),
+        Binding("up", "move_start(0, 1)", "θ₀ ↑", show=False, tooltip="move the start θ₀ one cell up (larger b)"),
+        Binding("down", "move_start(0, -1)", "θ₀ ↓", show=False, tooltip="move the start θ₀ one cell down (smaller b)"),
+    ]
+
+    class StartMoved(Message):
+        """The person moved the start θ₀ (as fitted: the plane drawn): the run starts again from it."""
+
+        def __init__(self, vector: np.ndarray) -> None:
+            super().__init__()
+            self.vector = vector
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -179,6 +200,24 @@ class LandscapeView(Widget):
         excess = np.log10(np.maximum(10.0**landscape.log_loss - self.optimum.loss, 1e-300))
         # the optimum's own cell is ~−∞: floor the shading so it doesn't stretch the scale
         return np.maximum(excess, np.percentile(excess, 2)), "log10(L−L*)"
+
+    def action_move_start(self, columns: int, rows: int) -> None:
+        if self.landscape is None or not len(self.path):
+            return
+        start = np.array(self.path[0], dtype=np.float64)
+        start[0] += columns * self.landscape.k_step
+        start[1] += rows * self.landscape.b_step
+        self.post_message(self.StartMoved(start))
+
+    def on_click(self, event: events.Click) -> None:
+        landscape = self.landscape
+        if landscape is None:
+            return
+        row, column = event.y - 1, event.x  # under the legend's line; b grows upwards
+        rows, columns = len(landscape.b_values), len(landscape.k_values)
+        if 0 <= row < rows and 0 <= column < columns:
+            self.focus()
+            self.post_message(self.StartMoved(np.array([landscape.k_values[column], landscape.b_values[rows - 1 - row]])))
 
     def cell_of(self, vector) -> tuple[int, int]:
         """(display row, column) of a point in the grid as drawn: for the tests."""

@@ -1,4 +1,9 @@
-"""The loss against the step, on a log scale drawn as log10(loss) on a linear axis."""
+"""The loss against the step, on a log scale drawn as log10 on a linear axis: log10(L − L*) where the optimum
+L* is known (MSE on a model linear in θ), so that the slow crawl along the valley shows; log10 L elsewhere.
+
+Near its optimum the loss itself flattens (92.4 for 995 of the tutorial's 1000 steps); its excess over L*
+keeps falling in a straight line at the slow direction's rate, which is the lesson.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,15 @@ from rich.style import Style
 from engine.history import History
 from tui.widgets.plotting.canvas import Picture, line_layer
 from tui.widgets.plotting.layered_plot import LayeredPlot
+from tui.widgets.plotting.ticks import CHROME_ROWS, even_axis
 
 HISTORY_ROWS = 2048
 """(step, loss) rows kept however long the run: first, last, extremes and an even spread (engine.history)."""
 LIMIT_GRID = 0.25
 """The log10 axis's limits snap outward to quarters of a decade: it is rebuilt only when the curve leaves them."""
 CURVE_STYLE = Style(color=Color.from_ansi(208))  # plotext's "orange"
+EXCESS_FLOOR = 1e-6
+"""L − L* below this fraction of L* is at the optimum within float32 rounding: drawn at that floor, never as −∞."""
 
 
 class LossPlot(LayeredPlot):
@@ -31,53 +39,112 @@ class LossPlot(LayeredPlot):
         self.total_steps = 1
         self._limits: tuple[float, float] | None = None
         self.layer_style = CURVE_STYLE
+        self.optimum_loss: float | None = None
+        """L*, the least loss there is (None: unknown, log10 L is drawn)."""
+        self._shown: tuple[float, float] | None = None  # the y limits as drawn, widened to even ticks
+        self.marks: tuple[int, ...] = ()
+        """Steps where a setting changed and the run went on (a vertical line each)."""
 
     def reset(self, total_steps: int) -> None:
         self.history = History(HISTORY_ROWS)
         self.total_steps = max(1, total_steps)
         self._limits = None
+        self.optimum_loss = None
+        self.marks = ()
         self.refresh()
+
+    def mark(self, step: int, total_steps: int | None = None) -> None:
+        """A setting changed at `step` and the run goes on: a line there, so the curve before and after compare."""
+        self.marks = (*self.marks, step)
+        if total_steps is not None:
+            self.total_steps = max(1, total_steps)
+        self.refresh()
+
+    def set_optimum(self, loss: float | None) -> None:
+        """L* is known (or not): the curve becomes log10(L − L*), from the first point on."""
+        loss = loss if loss is not None and math.isfinite(loss) else None
+        if loss == self.optimum_loss:
+            return
+        self.optimum_loss = loss
+        self._limits = None
+        rows = self.history.rows()
+        if len(rows):
+            self._grow_limits(self.transform(rows[:, 1]))
+        self.refresh()
+
+    @property
+    def label(self) -> str:
+        """What the y axis shows."""
+        return "log10 loss" if self.optimum_loss is None else "log10(L−L*)"
+
+    def transform(self, losses) -> np.ndarray:
+        """Losses as drawn: log10 L, or log10(L − L*) with tiny excesses at EXCESS_FLOOR·L*; NaN where nothing shows."""
+        values = np.asarray(losses, dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if self.optimum_loss is not None:
+                floor = EXCESS_FLOOR * abs(self.optimum_loss) or np.finfo(np.float64).tiny
+                values = np.where(np.isfinite(values), np.maximum(values - self.optimum_loss, floor), np.nan)
+            return np.where(np.isfinite(values) & (values > 0), np.log10(np.where(values > 0, values, 1.0)), np.nan)
 
     def add(self, steps: list[int], losses: list[float]) -> None:
         history = self.history
         for step, loss in zip(steps, losses, strict=True):
             history.append(step, loss)
-        logs = [math.log10(v) for v in losses if math.isfinite(v) and v > 0]
-        if not logs:
-            return
-        low, high = min(logs), max(logs)
-        limits = self._limits
-        if limits is None or low < limits[0] or high > limits[1]:
-            low, high = (low, high) if limits is None else (min(low, limits[0]), max(high, limits[1]))
-            self._limits = (math.floor((low - 0.02) / LIMIT_GRID) * LIMIT_GRID, math.ceil((high + 0.02) / LIMIT_GRID) * LIMIT_GRID)
+        if self._grow_limits(self.transform(losses)):
             self.refresh()
         else:
             self.update_layer()
 
+    def _grow_limits(self, logs: np.ndarray) -> bool:
+        """Widen the axis to these values, in quarter decades; True when it changed."""
+        logs = logs[np.isfinite(logs)]
+        if not len(logs):
+            return False
+        low, high = float(logs.min()), float(logs.max())
+        limits = self._limits
+        if limits is not None and limits[0] <= low and high <= limits[1]:
+            return False
+        low, high = (low, high) if limits is None else (min(low, limits[0]), max(high, limits[1]))
+        self._limits = (math.floor((low - 0.02) / LIMIT_GRID) * LIMIT_GRID, math.ceil((high + 0.02) / LIMIT_GRID) * LIMIT_GRID)
+        return True
+
     def log10_points(self) -> tuple[np.ndarray, np.ndarray]:
-        """The kept points as (steps, log10 loss), dropping what a log axis can't show (non-finite, ≤ 0)."""
-        return log10_rows(self.history)
+        """The kept points as drawn: (steps, log10 L or log10(L − L*)), without what a log axis can't show."""
+        rows = self.history.rows()
+        logs = self.transform(rows[:, 1])
+        shown = np.isfinite(logs)
+        return rows[shown, 0], logs[shown]
 
     def picture_key(self) -> tuple:
-        return (self._limits, self.total_steps)
+        return (self._limits, self.total_steps, self.optimum_loss, self.marks)
 
     def make_layer(self, picture: Picture) -> np.ndarray | None:
-        if self._limits is None or picture.canvas is None:
+        if self._shown is None or picture.canvas is None:
             return None
         steps, logs = self.log10_points()
         if not len(steps):
             return None
-        return line_layer(steps, logs, picture.canvas, (0.0, float(self.total_steps)), self._limits)
+        return line_layer(steps, logs, picture.canvas, (0.0, float(self.total_steps)), self._shown)
 
     def build_picture(self, theme: str) -> Picture:
         plt = self.plt
-        plt.title("loss (log10)")
+        if self.optimum_loss is None:
+            plt.title("loss (log10)")
+        else:
+            plt.title(f"loss above its optimum L* = {self.optimum_loss:.4g} (log10)")
         plt.xlabel("step")
-        plt.ylabel("log10 loss")
+        plt.ylabel(self.label)
         plt.xlim(0, self.total_steps)
+        self._shown = None
         if self._limits is not None:
-            plt.ylim(*self._limits)
-            plt.scatter([0], [self._limits[1]], marker=" ")  # an invisible point: plotext draws no ticks without data
+            axis = even_axis(*self._limits, self.size.height - CHROME_ROWS)
+            self._shown = (axis.low, axis.high)
+            plt.ylim(*self._shown)
+            if axis.ticks:
+                plt.yticks(axis.ticks, axis.labels)
+            plt.scatter([0], [self._shown[1]], marker=" ")  # an invisible point: plotext draws no ticks without data
+            for step in self.marks:
+                plt.vline(step, self.color("gray"))
         self.layer_style = Style() if self.monochrome else CURVE_STYLE
         return Picture(plt.build(), *self.size)
 

@@ -20,10 +20,20 @@ from tui.literal import visible
 from tui.widgets.setting_input import SettingValidator, check, format_value
 
 FIELDS = {f.name: f for f in fields(Settings)}
+SYNTHETIC = ("points", "x_min", "x_max", "slope", "intercept", "noise", "dataset")
+"""Settings of the built-in data only: with a CSV they say nothing about the points, so the file's facts replace them."""
 
 
 def control_id(name: str) -> str:
     return f"setting-{name}"
+
+
+class OnOff(Checkbox):
+    """A switch that says `on` or `off` in words: the box's colour alone is unreadable with NO_COLOR."""
+
+    def watch_value(self) -> None:
+        self.label = "on" if self.value else "off"
+        super().watch_value()
 
 
 class SettingRow(Vertical):
@@ -79,6 +89,8 @@ class ParameterPanel(VerticalScroll):
             groups.setdefault(f.metadata["group"], []).append(f)
         for group, members in groups.items():
             yield Static(group, classes="group-title")
+            if group == "Data":
+                yield Static("", id="data-facts")
             for f in members:
                 row = SettingRow(f, self._control(f))
                 self._rows[f.name] = row
@@ -89,7 +101,7 @@ class ParameterPanel(VerticalScroll):
         if "choices" in f.metadata:
             return Select([(c, c) for c in f.metadata["choices"]], value=value, allow_blank=False, compact=True, id=control_id(f.name))
         if str(f.type) == "bool":
-            return Checkbox("on", value=value, compact=True, id=control_id(f.name))
+            return OnOff("on" if value else "off", value=value, compact=True, id=control_id(f.name))
         validator = SettingValidator(f, lambda: self.applied)
         return Input(format_value(value), validators=[validator], compact=True, id=control_id(f.name), select_on_focus=False)
 
@@ -102,6 +114,16 @@ class ParameterPanel(VerticalScroll):
         for name, row in self._rows.items():
             self.set_value(name, getattr(settings, name))
             row.show_error(None)
+
+    def show_dataset(self, dataset) -> None:
+        """The points the run uses: a CSV's facts (file, rows, columns used, x range) in place of the synthetic settings."""
+        from_file = dataset is not None and self.applied.data is not None and dataset.source == self.applied.data
+        facts = self.query_one("#data-facts", Static)
+        facts.display = from_file
+        for name in SYNTHETIC:
+            self._rows[name].display = not from_file
+        if from_file:
+            facts.update(data_facts(dataset, self.applied))
 
     def set_value(self, name: str, value) -> None:
         """Show a value in a setting's control without applying it (the screen applies it, or not)."""
@@ -168,3 +190,27 @@ class ParameterPanel(VerticalScroll):
     @staticmethod
     def _name_of(control) -> str:
         return control.id.removeprefix("setting-")
+
+
+def data_facts(dataset, settings: Settings) -> Text:
+    """A CSV's facts, as the Data group shows them instead of points, x range, slope and noise."""
+    import os
+
+    text = Text()
+    for label, value in (
+        ("file", os.path.basename(dataset.source)),
+        ("rows", f"{len(dataset):,}"),
+        ("x", _column(getattr(dataset, "x_name", "x"), settings.x_column)),
+        ("y", _column(getattr(dataset, "y_name", "y"), settings.y_column)),
+        ("x range", f"{float(dataset.x.min()):.4g} … {float(dataset.x.max()):.4g}"),
+    ):
+        if text:
+            text.append("\n")
+        text.append(f"{label:<13}", style="dim")
+        text.append(value)
+    return text
+
+
+def _column(name: str, spec: str) -> str:
+    """A column as used: its name, and its position when it was given by one."""
+    return f"{name} (column {spec})" if spec.strip().isdigit() else name

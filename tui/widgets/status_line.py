@@ -1,6 +1,12 @@
-"""One or two lines under the plots: where the run is, its numbers, its speed and its state."""
+"""One line under the plots: where the run is, its numbers, its speed and its state, whatever the width.
+
+What does not fit is left out, least needed first (device, gradients, then the parameters); the note (a
+warning, why a run diverged) gets what is left, as a headline: the whole text is in the Analysis view.
+"""
 
 from __future__ import annotations
+
+import math
 
 from rich.text import Text
 from textual.widget import Widget
@@ -16,6 +22,10 @@ STATE_STYLES = {
     "diverged": "bold red",
     "error": "bold red",
 }
+NOTE_MIN = 12
+"""A note gets the end of the line only when at least this much room is left: fewer letters say nothing."""
+NOTE_FIRST = ("diverged", "error")
+"""States whose note says more than the numbers: it comes first."""
 MAX_NAMED = 4
 """A model with more parameters than this (poly:9) shows the first few: the line has no room for more."""
 
@@ -25,22 +35,35 @@ def _number(value: float) -> str:
 
 
 class StatusLine(Widget):
-    """step i / total, loss, parameters and their gradients, steps/s, device, pace and state.
+    """state, step i / total, L−L* (or the loss), parameters and gradients, steps/s, device, pace, and a note.
 
-    A fixed height of two lines: a Static whose height follows its text would re-lay out the
-    whole screen on every frame, which costs the run more than the drawing itself.
+    A fixed height of one line: a Static whose height follows its text would re-lay out the whole screen
+    on every frame, which costs the run more than the drawing itself.
     """
 
     DEFAULT_CSS = """
-    StatusLine { height: 2; padding: 0 1; background: $boost; }
+    StatusLine { height: 1; padding: 0 1; background: $boost; }
     """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
+        self._parts: list[tuple[int, Text]] = []
+        self._state = Text()
+        self._note = ""
         self._text = Text()
+        self._text_for: tuple | None = None
 
     def render(self) -> Text:
+        width = max(1, self.size.width - 2) if self.size.width else 10_000
+        if self._text_for != (id(self._parts), width):
+            self._text = fit_line(self._state, self._parts, self._note, width)
+            self._text_for = (id(self._parts), width)
         return self._text
+
+    @property
+    def plain(self) -> str:
+        """Every part, however wide the widget: what a test or a screen reader would want."""
+        return fit_line(self._state, self._parts, self._note, 10_000).plain
 
     def show(
         self,
@@ -51,35 +74,72 @@ class StatusLine(Widget):
         device: str = "",
         pace: str = "",
         note: str = "",
+        optimum_loss: float | None = None,
     ) -> None:
-        text = Text()
+        parts: list[tuple[int, Text]] = []
 
-        def part(label: str, value: str, style: str = "") -> None:
-            if text:
-                text.append("  ")
+        def part(priority: int, label: str, value: str, style: str = "") -> None:
+            text = Text()
             if label:
                 text.append(f"{label} ", style="dim")
             text.append(value, style=style)
+            parts.append((priority, text))
 
-        # the state first: it is what a glance looks for, and a narrow terminal cuts the end of the line
-        text.append(state, STATE_STYLES.get(state, ""))
-        if note:
-            text.append(": " + visible(note), style=STATE_STYLES.get(state, ""))
+        # priorities: the higher, the longer it stays as the line narrows
         step = snapshot.step if snapshot is not None else 0
-        part("step", f"{step:,} / {total_steps:,}")
+        part(9, "step", f"{step:,} / {total_steps:,}")
         if snapshot is not None:
-            part("loss", _number(snapshot.loss), "bold")
+            if optimum_loss is not None and math.isfinite(snapshot.loss):
+                # the excess keeps moving while b crawls, when the loss itself reads the same for hundreds of steps
+                part(8, "L−L*", _number(max(snapshot.loss - optimum_loss, 0.0)), "bold")
+                part(2, "loss", _number(snapshot.loss))
+            else:
+                part(8, "loss", _number(snapshot.loss), "bold")
             params, grads = snapshot.params, snapshot.grads
             for name in list(params)[:MAX_NAMED]:
-                part(name, _number(params[name]))
+                part(6, name, _number(params[name]))
             for name in list(grads)[:MAX_NAMED]:
-                part(f"∂L/∂{name}", _number(grads[name]))
+                part(1, f"∂L/∂{name}", _number(grads[name]))
             if not params:
-                part("θ", f"{snapshot.layout.size:,} numbers")
-        part("steps/s", "–" if rate is None else f"{rate:,.0f}")
+                part(6, "θ", f"{snapshot.layout.size:,} numbers")
+        part(5, "steps/s", "–" if rate is None else f"{rate:,.0f}")
         if device:
-            part("device", device)
+            part(0, "device", device)
         if pace:
-            part("", pace)
-        self._text = text
+            part(7, "", pace)
+        self._state = Text(state, STATE_STYLES.get(state, ""))
+        self._parts = parts
+        self._note = visible(note) if note else note  # a note can quote typed text or a file name: literal, escaped
         self.refresh()
+
+
+def fit_line(state: Text, parts: list[tuple[int, Text]], note: str, width: int) -> Text:
+    """The state, then the parts that fit in `width` (dropping the lowest priority first), then the note in what is left."""
+    gap = 2
+    if note and state.plain in NOTE_FIRST:
+        # the note is the news: it follows the state, and only the step stays beside it
+        line = state.copy()
+        for _, text in [p for p in parts if p[0] >= max(q for q, _ in parts)][:1] if parts else []:
+            line.append("  ")
+            line.append_text(text)
+        room = width - line.cell_len - 2
+        line.append(": " if room > 0 else "")
+        line.append(note if len(note) <= room else note[: max(room - 1, 0)] + "…", style=state.style)
+        return line
+    kept = list(parts)
+
+    def length(items) -> int:
+        return state.cell_len + sum(gap + t.cell_len for _, t in items)
+
+    while kept and length(kept) > width:
+        lowest = min(priority for priority, _ in kept)
+        kept = [p for p in kept if p[0] != lowest]  # k without b, or ∂L/∂k without ∂L/∂b, would mislead
+    line = state.copy()
+    for _, text in kept:
+        line.append("  ")
+        line.append_text(text)
+    room = width - line.cell_len - gap
+    if note and room >= NOTE_MIN:
+        line.append("  ")
+        line.append(note if len(note) <= room else note[: room - 1] + "…", style=state.style)
+    return line

@@ -6,6 +6,7 @@ app's first paint must not wait for torch.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -15,37 +16,61 @@ DEFAULT_FPS, MAX_FPS = 20, 60
 LITE_FPS = 10
 """`--lite`'s frame rate, for slow links."""
 DEFAULT_RATE = 150.0
-"""Steps per second at the default pace: the tutorial's 1000 steps in under 7 s, slow enough to watch."""
-MIN_RATE, MAX_RATE = 1.0, 1e7
+"""Steps per second of a fixed pace when none is given."""
+MIN_RATE, MAX_RATE = 0.25, 1e7
+"""`-` goes down to a step every 4 s: the demo starts at 1.25/s, and slower than it must still be possible."""
+DEMO_SECONDS, DEMO_STEPS = 8.0, 1000
+"""The demo pace (the default) shows step s at DEMO_SECONDS·ln(s)/ln(DEMO_STEPS) seconds: step 1 at once, step 2
+after 0.8 s, 3 at 1.3 s, 5 at 1.9 s, 10 at 2.7 s, 100 at 5.3 s, the tutorial's 1000 at 8 s. The line's first moves,
+which at a fixed 150/s are over inside one frame, each stay on screen; the long crawl then goes by fast."""
 RATE_WINDOW_S = 0.5
 """steps/s is measured over about this long, so the figure is steady but current."""
 
 
-class Pace:
-    """How fast a run goes: a steps-per-second target, or turbo (no pacing at all)."""
+def demo_rate(step: int) -> float:
+    """Steps per second of the demo pace after `step` ≥ 1 steps: 1/(time from step s to s+1) = 1/(c·ln((s+1)/s))."""
+    return 1.0 / (DEMO_SECONDS / math.log(DEMO_STEPS) * math.log1p(1.0 / step))
 
-    def __init__(self, fps: int = DEFAULT_FPS, rate: float = DEFAULT_RATE) -> None:
+
+class Pace:
+    """How fast a run goes: the demo pace (slow first steps, faster and faster), a steps-per-second target, or
+    turbo (no pacing at all). `+` and `-` leave the demo for a fixed rate twice or half its current one."""
+
+    def __init__(self, fps: int = DEFAULT_FPS, rate: float | None = None) -> None:
         self.fps = fps
-        self.rate = rate
+        self.demo = rate is None
+        self.rate = demo_rate(1) if rate is None else rate
+        """Steps per second: the fixed target, or the demo's at the step the run is at."""
         self.turbo = False
+
+    def steps_per_frame_at(self, step: int) -> float:
+        """Steps owed per frame when the run has taken `step` steps (the demo's rate grows with it)."""
+        if self.demo:
+            if step < 1:
+                return 1.0  # the first step at once: the key pressed, the line moves
+            self.rate = demo_rate(step)
+            return self.rate / self.fps
+        return self.rate / self.fps
 
     @property
     def steps_per_frame(self) -> float:
         return self.rate / self.fps
 
     def faster(self) -> None:
-        self.turbo = False
+        self.turbo = self.demo = False
         self.rate = min(MAX_RATE, self.rate * 2)
 
     def slower(self) -> None:
-        self.turbo = False
+        self.turbo = self.demo = False
         self.rate = max(MIN_RATE, self.rate / 2)
 
     def toggle_turbo(self) -> None:
         self.turbo = not self.turbo
 
     def describe(self) -> str:
-        return "turbo" if self.turbo else f"pace {self.rate:,.4g}/s"
+        if self.turbo:
+            return "turbo"
+        return "pace demo" if self.demo else f"pace {self.rate:,.4g}/s"
 
 
 class PacedLoop:
@@ -56,11 +81,13 @@ class PacedLoop:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()  # a cancelled worker may still be mid-step when the next one starts
+        self.stepping = threading.Lock()  # a cancelled worker may still be mid-step when the next one starts
         self._ui_ready = threading.Event()
         self._ui_ready.set()
         self.rate = 0.0
         """Steps per second, measured over the last `RATE_WINDOW_S` of stepping."""
+        self.steps = 0
+        """Steps taken through this loop, over every pull: where the demo pace is."""
 
     def frame_drawn(self) -> None:
         """The UI has drawn a frame: the loop may post the next."""
@@ -79,7 +106,7 @@ class PacedLoop:
 
         `post_frame(final, rate)` posts what has gathered since the last frame, and says whether it posted one.
         """
-        with self._lock:
+        with self.stepping:
             self._run(pace, take, post_frame, cancelled, finished, limit)
 
     def _run(self, pace, take, post_frame, cancelled, finished, limit) -> None:
@@ -91,9 +118,9 @@ class PacedLoop:
         next_frame = window_t + frame_s
         stop = False
         while not stop:
-            budget = float("inf") if pace.turbo else None
+            budget = float("inf") if pace.turbo or limit is not None else None  # `n`'s one step goes at once, at any pace
             if budget is None:
-                owed += pace.steps_per_frame
+                owed += pace.steps_per_frame_at(self.steps + taken)
                 budget = int(owed)
                 owed -= budget
             round_start = taken
@@ -120,6 +147,7 @@ class PacedLoop:
                 if not post_frame(stop, rate):
                     self._ui_ready.set()  # nothing to draw yet: the next frame may go at once
             if stop:
+                self.steps += taken
                 return
             if not pace.turbo and now < next_frame:
                 time.sleep(next_frame - now)

@@ -56,8 +56,11 @@ def prepare(
     post: Callable[[Message], None],
     cancelled: Callable[[], bool],
     shown: threading.Event | None = None,
+    start=None,
 ) -> None:
     """Load the data, build the problem and pull the start; post what happened. Runs in a thread.
+
+    `start`: θ to start from (as fitted: a marble dropped on the landscape) instead of the seeded start.
 
     `shown` is set by the screen once the points are drawn: torch's import waits for it, because the
     import holds the GIL for most of a second and would otherwise delay the first screen by as much.
@@ -80,7 +83,12 @@ def prepare(
 
         problem = make_problem(settings, dataset)
         optimum = least_squares(problem)
-        generator = descend(problem)
+        if start is None:
+            generator = descend(problem)
+        else:
+            from engine.steer import go_on
+
+            _, generator = go_on(problem, settings, start, 0)
         first = next(generator)
         first.host  # read it here, not on the UI thread  # noqa: B018
         post(ProblemReady(run_id, problem, optimum, generator, first, analyse_start(problem, first)))

@@ -57,6 +57,12 @@ class Runner:
         """The UI has drawn a frame: the worker may post the next."""
         self._loop.frame_drawn()
 
+    def then(self, generator: Iterator) -> Iterator:
+        """`generator`, pulled only once this runner's worker has stopped stepping (a cancelled one may be mid-step)."""
+        with self._loop.stepping:
+            pass
+        yield from generator
+
     def pull(
         self, pace: Pace, post: Callable[[Frame], None], cancelled: Callable[[], bool], limit: int | None = None, serial: int = 0
     ) -> None:
