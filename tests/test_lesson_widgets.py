@@ -113,7 +113,9 @@ def test_a_divergence_note_comes_first_and_is_cut_to_the_line():
     status.show("diverged", _snapshot(), 1000, 1.0, "cpu", "", note)
     line = fit_line(status._state, status._parts, status._note, 78)
     assert line.plain.startswith("diverged  step 20 / 1,000: at step 5: lr 0.0005")
-    assert line.cell_len <= 78 and line.plain.endswith("…")
+    assert line.cell_len <= 78 and line.plain.endswith(f"… ({WHOLE_TEXT_KEY}: why)")  # cut, and the key to the whole text named
+    wide = fit_line(status._state, status._parts, status._note, 400)
+    assert wide.plain.endswith("converges") and "why)" not in wide.plain  # nothing cut: no hint needed
 
 
 def test_a_headline_is_one_line_and_names_the_key_to_the_whole_text():

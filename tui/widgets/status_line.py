@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tui.literal import visible
+from tui.widgets.analysis_text import WHOLE_TEXT_KEY
 
 STATE_STYLES = {
     "loading": "dim",
@@ -124,7 +125,7 @@ def fit_line(state: Text, parts: list[tuple[int, Text]], note: str, width: int) 
             line.append_text(text)
         room = width - line.cell_len - 2
         line.append(": " if room > 0 else "")
-        line.append(note if len(note) <= room else note[: max(room - 1, 0)] + "…", style=state.style)
+        line.append(_headline(note, room), style=state.style)
         return line
     kept = list(parts)
 
@@ -141,5 +142,15 @@ def fit_line(state: Text, parts: list[tuple[int, Text]], note: str, width: int) 
     room = width - line.cell_len - gap
     if note and room >= NOTE_MIN:
         line.append("  ")
-        line.append(note if len(note) <= room else note[: room - 1] + "…", style=state.style)
+        line.append(_headline(note, room), style=state.style)
     return line
+
+
+def _headline(note: str, room: int) -> str:
+    """The note in `room` cells; a note cut short names the key that shows it whole, so no explanation is lost."""
+    if len(note) <= room:
+        return note
+    more = f"… ({WHOLE_TEXT_KEY}: why)"
+    if room <= len(more) + 8:
+        return note[: max(room - 1, 0)] + "…"
+    return note[: room - len(more)].rstrip() + more
