@@ -29,6 +29,9 @@ def _interrupted_run(*args: str) -> subprocess.CompletedProcess:
         text=True,
         env=env,
         cwd=ROOT,
+        # ctrl+c's default even when the tests run where SIGINT is ignored (a background job, nohup): a child
+        # inherits "ignored", and Python then installs no KeyboardInterrupt handler at all.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     os.close(stderr_end)
     err = _read_until(terminal, re.compile(rf"\b[1-9][\d,]*/{STEPS}\b"))
