@@ -54,7 +54,7 @@ class Stop:
     top: str = "fit"
     """fit or landscape."""
     bottom: str = "loss"
-    """loss, autograd or code."""
+    """loss, autograd, code, or none (the fit takes the room)."""
     panel: bool = False
     """Whether the parameter panel shows."""
     run: bool = False
@@ -218,7 +218,7 @@ def _race_names() -> tuple[str, ...]:
 
 
 STOPS: tuple[Stop, ...] = (
-    Stop("data", "The data and the model", _data, {}, "space runs it; r draws another start, g other points", panel=True),
+    Stop("data", "The data and the model", _data, {}, "space runs it; r draws another start, g other points", bottom="none", panel=True),
     Stop("autograd", "Autograd, on the warm-up", _autograd, {}, "w shows every x.grad beside 2(x+2)/100", bottom="autograd"),
     Stop("step", "One step, phase by phase", _one_step, {}, "n: the next phase; the residuals appear as segments", bottom="code"),
     Stop("loop", "The loop", _loop, {}, "space pauses and runs; + and − change the pace", run=True),
