@@ -163,3 +163,37 @@ def test_descent_tour_opens_the_app_in_the_tour(monkeypatch):
     assert opened == [(True, Settings(points=30), None)]
     assert main([]) == 0
     assert opened[-1][0] is False
+
+
+async def test_served_the_tour_and_the_code_pane_write_nothing(tmp_path, monkeypatch):
+    from tui.served import SERVED_ENV
+
+    monkeypatch.setenv(SERVED_ENV, "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(tmp_path)
+    app = make_app(TUTORIAL, tour=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_state(pilot, "ready")
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.teaching.tour is not None, what="the tour")
+        await pilot.press("right", "right")  # the code pane's stop
+        await wait_for_state(pilot, "ready")
+        await pilot.press("n", "n", "n")
+        assert "▶     loss.backward()" in screen.teaching.code.text(40).plain  # the mark, whatever the colours
+        for _ in range(len(STOPS)):
+            await pilot.press("right")
+        await pilot.press("escape")
+        await pilot.pause()
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_the_landscape_draws_with_no_color(monkeypatch):
+    # Its padding had no style at all, which Textual's monochrome filter (NO_COLOR) raised on: stops 5 and 6 show it.
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(TUTORIAL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_state(pilot, "ready")
+        await pilot.press("l")
+        await pilot.pause(0.3)
+        assert app.screen.landscape.display
+        assert "landscape" in app.export_screenshot()

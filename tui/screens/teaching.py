@@ -11,7 +11,12 @@ from textual.binding import Binding
 
 TEACHING_BINDINGS = [
     Binding(
-        "T", "tour", "Tour", tooltip="the guided tour: the tutorial's lesson in 9 stops (→ ← or PgDn PgUp move, Escape leaves)", id="tour", show=False
+        "T",
+        "tour",
+        "Tour",
+        tooltip="the guided tour: the tutorial's lesson in 9 stops (→ ← or PgDn PgUp move, Escape leaves)",
+        id="tour",
+        show=False,
     ),
     Binding(
         "c",
