@@ -197,3 +197,26 @@ async def test_the_landscape_draws_with_no_color(monkeypatch):
         await pilot.pause(0.3)
         assert app.screen.landscape.display
         assert "landscape" in app.export_screenshot()
+
+
+async def test_the_tour_keys_still_work_when_the_focus_went_to_the_plot():
+    app = make_app(TUTORIAL, tour=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_state(pilot, "ready")
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.teaching.tour is not None, what="the tour")
+        tour = screen.teaching.tour
+        screen.focus_plot()  # as a click on the plot, or Escape out of a field, does
+        await pilot.press("pagedown")
+        assert tour.index == 1
+        screen.focus_plot()
+        await pilot.press("left")
+        assert tour.index == 0
+        screen.focus_plot()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.teaching.tour is None and not screen.query(TourPanel)
+        await pilot.press("right")  # outside the tour: nothing
+        assert screen.teaching.tour is None
+        titles = [command.title for command in app.get_system_commands(screen)]
+        assert "Tour" in titles and "Code" in titles and "Next stop" not in titles

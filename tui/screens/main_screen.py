@@ -180,6 +180,15 @@ class MainScreen(Screen):
     def action_code(self) -> None:
         self.teaching.toggle_code()
 
+    def action_tour_next(self) -> None:
+        self.teaching.tour_move(1)
+
+    def action_tour_back(self) -> None:
+        self.teaching.tour_move(-1)
+
+    def action_tour_leave(self) -> None:
+        self.teaching.tour_leave()
+
     def action_save_settings(self) -> None:
         self.exporter.save_settings(self.settings)
 

@@ -26,6 +26,11 @@ TEACHING_BINDINGS = [
         id="code",
         show=False,
     ),
+    # The tour's panel has these keys while it has the focus; here they serve when the focus went elsewhere
+    # (a click on the plot, Escape out of a field) and nothing there takes them. Outside the tour they do nothing.
+    Binding("right,pagedown", "tour_next", "Next stop", tooltip="during the tour: the next stop", id="tour-next", show=False),
+    Binding("left,pageup", "tour_back", "Previous stop", tooltip="during the tour: the previous stop", id="tour-back", show=False),
+    Binding("escape", "tour_leave", "Leave tour", tooltip="during the tour: leave it, the screen as it is", id="tour-leave", show=False),
 ]
 
 
@@ -50,6 +55,14 @@ class Teaching:
             return
         self.tour = Tour(self.screen, self)
         self.tour.start(index)
+
+    def tour_move(self, by: int) -> None:
+        if self.tour is not None:
+            self.tour.move(by)
+
+    def tour_leave(self) -> None:
+        if self.tour is not None:
+            self.tour.leave()
 
     # ── the code pane ────────────────────────────────────────────────────────
     def code_pane(self):
