@@ -200,6 +200,7 @@ async def test_the_landscape_draws_with_no_color(monkeypatch):
 
 
 async def test_the_tour_keys_still_work_when_the_focus_went_to_the_plot():
+    # (the palette offers them too, as every key of the screen: tests/test_app_layout.py)
     app = make_app(TUTORIAL, tour=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_state(pilot, "ready")
@@ -219,4 +220,4 @@ async def test_the_tour_keys_still_work_when_the_focus_went_to_the_plot():
         await pilot.press("right")  # outside the tour: nothing
         assert screen.teaching.tour is None
         titles = [command.title for command in app.get_system_commands(screen)]
-        assert "Tour" in titles and "Code" in titles and "Next stop" not in titles
+        assert "Tour" in titles and "Code" in titles

@@ -67,8 +67,8 @@ class DescentApp(App):
                 yield command
         if isinstance(screen, MainScreen):
             for binding in screen.BINDINGS:
-                if binding.action.startswith("app.") or (binding.id or "").startswith("tour-"):
-                    continue  # the palette already offers Quit; the tour's keys mean nothing outside it
+                if binding.action.startswith("app."):
+                    continue  # the palette already offers Quit
                 yield SystemCommand(binding.description, binding.tooltip, getattr(screen, f"action_{binding.action}"))
             yield from preset_commands(screen)
 
