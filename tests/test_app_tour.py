@@ -221,3 +221,20 @@ async def test_the_tour_keys_still_work_when_the_focus_went_to_the_plot():
         assert screen.teaching.tour is None
         titles = [command.title for command in app.get_system_commands(screen)]
         assert "Tour" in titles and "Code" in titles
+
+
+async def test_a_notification_in_the_tour_leaves_its_text_uncovered():
+    from textual.widgets._toast import Toast
+
+    app = make_app(TUTORIAL, tour=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_state(pilot, "ready")
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.teaching.tour is not None, what="the tour")
+        panel = screen.teaching.tour.panel
+        await shown_whole(pilot, panel)
+        screen.notify("After 1000 steps k is close to its optimum, but b is still far from it", title="Stalled", timeout=30)
+        await wait_until(pilot, lambda: bool(screen.query(Toast)), what="the toast")
+        await pilot.pause()
+        toast = screen.query_one(Toast)
+        assert toast.region.bottom <= panel.region.y  # above the panel, over the plot
