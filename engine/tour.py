@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import PurePath
 
 import numpy as np
 
@@ -190,7 +191,8 @@ def _race(scene: Scene) -> str:
 def _your_data(scene: Scene) -> str:
     problem, snapshot = _need(scene.problem, scene.snapshot)
     s = scene.settings
-    source = f"from {s.data}" if s.data is not None else f"made from seed {s.seed}"
+    # the file's name, not its path: a long path would push the text past its four lines
+    source = f"from {PurePath(s.data).name}" if s.data is not None else f"made from seed {s.seed}"
     fitted = ", ".join(f"{name} = {_g(v, 4)}" for name, v in list(snapshot.params.items())[:3])
     return (
         f"Your own data: descent --data FILE.csv --x-column X --y-column Y fits two columns of a CSV the same way. "

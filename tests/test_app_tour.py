@@ -238,3 +238,23 @@ async def test_a_notification_in_the_tour_leaves_its_text_uncovered():
         await pilot.pause()
         toast = screen.query_one(Toast)
         assert toast.region.bottom <= panel.region.y  # above the panel, over the plot
+
+
+async def test_the_last_stop_comes_back_to_the_csv_the_tour_began_with(tmp_path):
+    from engine.csv_data import read_csv
+
+    path = tmp_path / "points.csv"
+    path.write_text("x,y\n" + "".join(f"{x},{2 * x + 1}\n" for x in range(12)))
+    settings = TUTORIAL.with_changes(data=str(path))
+    dataset = read_csv(settings.data, settings.x_column, settings.y_column)
+    app = make_app(settings, dataset=dataset, tour=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: getattr(screen, "teaching", None) is not None and screen.teaching.tour is not None, what="the tour")
+        await wait_for_state(pilot, "ready")
+        assert screen.settings.data is None and len(screen.dataset) == 100  # the tour tells the tutorial on its own data
+        screen.teaching.tour.go(len(STOPS) - 1)
+        await wait_for_state(pilot, "ready")
+        assert screen.settings == settings and screen.dataset is dataset
+        text = await shown_whole(pilot, screen.teaching.tour.panel)
+        assert "12 points from points.csv" in text
