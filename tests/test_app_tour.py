@@ -26,10 +26,12 @@ def wrapped_lines(text: str, width: int) -> int:
 async def shown_whole(pilot, panel: TourPanel) -> str:
     """Wait until the panel shows its stop's text for the run, then check no line of it is cut."""
     tour = panel.tour
-    await wait_until(pilot, lambda: panel.shown is not None and panel.shown[1] != WAITING, what=f"the text of stop {tour.index + 1}")
-    await pilot.pause()
-    text = panel.shown[1]
+    # a race is three runs made on a machine other tests load too: its numbers may take a while
+    await wait_until(pilot, lambda: panel.shown is not None and panel.shown[1] != WAITING, 60, f"the text of stop {tour.index + 1}")
     body = panel.query_one("#tour-text")
+    # the text of the moment, laid out (a running stop's text changes as the numbers do)
+    await wait_until(pilot, lambda: body.size.height == wrapped_lines(panel.shown[1], body.content_size.width), what="the layout")
+    text = panel.shown[1]
     lines = wrapped_lines(text, body.content_size.width)
     assert lines <= TEXT_LINES, text
     assert body.size.height == lines, (body.size.height, lines)  # every wrapped line has its row
@@ -52,7 +54,7 @@ async def test_the_tour_walks_every_stop_with_its_state_and_whole_text():
             await wait_until(pilot, lambda index=index: tour.index == index, what=f"stop {index + 1}")
             expected = stop_settings(stop, tour.tutorial, tour.launched[0])
             if stop.race:
-                await wait_until(pilot, lambda: isinstance(app.screen, TourRace) and app.screen.tour_panel.is_mounted, what="the race")
+                await wait_until(pilot, lambda: isinstance(app.screen, TourRace) and app.screen.tour_panel.is_mounted, 60, "the race")
                 race = app.screen
                 assert race.names == stop.race and race.settings == expected
                 panel = race.tour_panel
@@ -67,7 +69,7 @@ async def test_the_tour_walks_every_stop_with_its_state_and_whole_text():
                 panel = tour.panel
             head = str(panel.query_one("#tour-head").render())
             assert f"stop {index + 1}/{len(STOPS)}" in head and stop.title in head
-            assert app.focused is panel  # the arrows move the tour, wherever it is
+            await wait_until(pilot, lambda panel=panel: app.focused is panel, what="the focus on the tour")  # the arrows move the tour
             text = await shown_whole(pilot, panel)
             assert text == words(stop, tour.scene()) or stop.run  # a running stop's numbers move on between the two reads
         await pilot.press("right")  # past the last stop: it stays
