@@ -67,10 +67,10 @@ async def test_the_tour_walks_every_stop_with_its_state_and_whole_text():
                 code = main_screen.teaching.code
                 assert (code is not None and code.display) == (stop.bottom == "code")
                 panel = tour.panel
-            head = str(panel.query_one("#tour-head").render())
-            assert f"stop {index + 1}/{len(STOPS)}" in head and stop.title in head
             await wait_until(pilot, lambda panel=panel: app.focused is panel, what="the focus on the tour")  # the arrows move the tour
             text = await shown_whole(pilot, panel)
+            head = str(panel.query_one("#tour-head").render())
+            assert f"stop {index + 1}/{len(STOPS)}" in head and stop.title in head
             assert text == words(stop, tour.scene()) or stop.run  # a running stop's numbers move on between the two reads
         await pilot.press("right")  # past the last stop: it stays
         assert tour.index == len(STOPS) - 1

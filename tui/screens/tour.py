@@ -49,6 +49,7 @@ class Tour:
         screen.mount(self.panel, before=screen.query_one("#status"))
         screen.set_class(True, "-touring")
         self.go(index)
+        screen.call_after_refresh(self.refresh)  # the panel is mounted by then: its first text without waiting for its timer
 
     def move(self, by: int) -> None:
         index = min(max(self.index + by, 0), len(STOPS) - 1)
