@@ -32,7 +32,13 @@ class DescentApp(App):
     BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True, system=True)]
 
     def __init__(
-        self, settings: Settings, fps: int = DEFAULT_FPS, dataset=None, race: tuple | None = None, lite: bool = False
+        self,
+        settings: Settings,
+        fps: int = DEFAULT_FPS,
+        dataset=None,
+        race: tuple | None = None,
+        lite: bool = False,
+        tour: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -41,11 +47,15 @@ class DescentApp(App):
         self.race = race
         self.lite = lite
         """Low bandwidth: the plots take plotext's colourless theme (tui.widgets.plotting.layered_plot); the caller picks the fps."""
+        self.tour = tour
+        """Open in the guided tour (`descent tour`)."""
         self._signals: list[int] = []
         self._keys = KeysInOrder(self._forward_key)
 
     def on_mount(self) -> None:
         self._signals = exit_on_signals(self)
+        if self.tour and isinstance(self.screen, MainScreen):
+            self.call_after_refresh(self.screen.action_tour)
 
     def on_unmount(self) -> None:
         restore_signals(self._signals)
@@ -114,8 +124,13 @@ class DescentApp(App):
 
 
 def make_app(
-    settings: Settings | None = None, fps: int = DEFAULT_FPS, dataset=None, race: tuple | None = None, lite: bool = False
+    settings: Settings | None = None,
+    fps: int = DEFAULT_FPS,
+    dataset=None,
+    race: tuple | None = None,
+    lite: bool = False,
+    tour: bool = False,
 ) -> DescentApp:
     """The app for these settings (the defaults: the tutorial's run); `race`: racers instead (engine.racers.Racer, or
-    `OPT[@LR]` strings); `lite`: colourless plots."""
-    return DescentApp(settings or Settings(), fps=fps, dataset=dataset, race=race, lite=lite)
+    `OPT[@LR]` strings); `lite`: colourless plots; `tour`: open in the guided tour."""
+    return DescentApp(settings or Settings(), fps=fps, dataset=dataset, race=race, lite=lite, tour=tour)

@@ -69,6 +69,8 @@ def build_parser(themes: tuple[str, ...] | None = None) -> OneLineParser:
         "from the same start, instead of --optimizer; prints a table sorted by final loss; --json prints "
         "{\"runs\": [...], \"ranking\": [...]}; exit 1 only when every one diverged",
     )
+    tour = commands.add_parser("tour", help="open the app in the guided tour of the tutorial's lesson", description="The guided tour.")
+    _add_app_options(tour)
     commands.add_parser("presets", help="list the presets and what each shows", description="List the presets.")
     serve = commands.add_parser("serve", help="serve the app to web browsers", description="Serve the app with textual-serve.")
     _add_app_options(serve, themes)
@@ -137,7 +139,8 @@ def _main(argv: list[str] | None) -> int:
         return serve(args)
     from tui.app import make_app
 
-    app = make_app(settings, fps=args.fps, dataset=_dataset_or_fail(settings), race=args.race, lite=args.lite)
+    tour = args.command == "tour"
+    app = make_app(settings, fps=args.fps, dataset=_dataset_or_fail(settings), race=None if tour else args.race, lite=args.lite, tour=tour)
     if args.theme:
         app.theme = args.theme
     app.run()

@@ -38,6 +38,10 @@ PARTS = """
   cell and a click puts it on a cell ("drop a marble"): the run starts again from there.
 - **Autograd** (`a`, instead of the loss): the step's computation, and ∂L/∂k, ∂L/∂b from backward() beside the
   formulas' values. `w` shows the tutorial's warm-up, z = mean((x+2)²), and x.grad beside 2(x+2)/100.
+- **Tour** (`T`, or `descent tour`): the tutorial's lesson in 9 stops under the plots, each setting up the screen
+  it talks about; → ← (or Page Down / Page Up, for a presenter's clicker) move, Escape leaves and keeps the screen.
+- **Code** (`c`, instead of the loss): the PyTorch loop `--export-script` writes for these settings, with live values
+  beside its lines; there `n` takes one phase at a time (forward, loss, backward, update), its line marked ▶.
 - **Command palette** (ctrl+p): every action by name.
 
 A learning rate above lr_max (about 3e-4 for the default run) makes it diverge: the app stops and says why.

@@ -16,6 +16,7 @@ from tui.screens.exporter import WORKFLOW_BINDINGS, Exporter
 from tui.screens.help_screen import HelpScreen
 from tui.screens.insight import INSIGHT_BINDINGS, Insight
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
+from tui.screens.teaching import TEACHING_BINDINGS, Teaching
 from tui.widgets.analysis_panel import AnalysisPanel
 from tui.widgets.autograd_panel import AutogradPanel
 from tui.widgets.fit_plot import FitPlot
@@ -47,6 +48,7 @@ class MainScreen(Screen):
         *WORKFLOW_BINDINGS,
         *HELP_QUIT_BINDINGS,
         *INSIGHT_BINDINGS,  # after help and quit: a narrow footer cuts its end, and those two must stay
+        *TEACHING_BINDINGS,
     ]
 
     def __init__(self, settings: Settings, fps: int, dataset=None) -> None:
@@ -92,6 +94,7 @@ class MainScreen(Screen):
             self.analysis_panel, self.landscape, self.autograd, self.fit, self.loss, self.notify, self.query_one(LossCurveView)
         )
         self.exporter = Exporter(self)
+        self.teaching = Teaching(self)
         self.focus_plot()
         self.prepare_run(self.settings, self.dataset)
 
@@ -190,6 +193,21 @@ class MainScreen(Screen):
         from tui.screens.warmup_screen import WarmUpScreen
 
         self.app.push_screen(WarmUpScreen())
+
+    def action_tour(self) -> None:
+        self.teaching.start_tour()
+
+    def action_code(self) -> None:
+        self.teaching.toggle_code()
+
+    def action_tour_next(self) -> None:
+        self.teaching.tour_move(1)
+
+    def action_tour_back(self) -> None:
+        self.teaching.tour_move(-1)
+
+    def action_tour_leave(self) -> None:
+        self.teaching.tour_leave()
 
     def action_save_settings(self) -> None:
         self.exporter.save_settings(self.settings)

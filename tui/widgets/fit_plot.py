@@ -43,6 +43,8 @@ class FitPlot(LayeredPlot):
         self._points: tuple[tuple, np.ndarray] | None = None  # (what they were binned for, the layer)
         self._shown: tuple[float, float, float, float] | None = None  # the limits as drawn: y widened to even ticks
         self.x_label, self.y_label = "x", "y"
+        self.residuals: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        """(x, y, predictions) drawn as segments with the line: the code pane's forward phase (show_residuals)."""
 
     @property
     def curve_x(self) -> np.ndarray:
@@ -100,7 +102,17 @@ class FitPlot(LayeredPlot):
         if self._fit is None or picture.canvas is None or self._shown is None:
             return None
         x_lo, x_hi, y_lo, y_hi = self._shown
-        return line_layer(self._curve_x, self._fit, picture.canvas, (x_lo, x_hi), (y_lo, y_hi))
+        layer = line_layer(self._curve_x, self._fit, picture.canvas, (x_lo, x_hi), (y_lo, y_hi))
+        if self.residuals is not None:
+            from tui.widgets.plotting.residuals import residuals_layer
+
+            layer = layer | residuals_layer(*self.residuals, picture.canvas, (x_lo, x_hi), (y_lo, y_hi))
+        return layer
+
+    def show_residuals(self, residuals: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> None:
+        """Draw (x, y, predictions) as segments from each point to the line, or stop (None)."""
+        self.residuals = residuals
+        self.update_layer()
 
     def build_picture(self, theme: str) -> Picture:
         """plotext draws the axes, the legend and the least-squares line; the points are drawn in under them."""

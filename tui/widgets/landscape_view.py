@@ -34,6 +34,8 @@ def _ramp_styles(levels: int = LEVELS) -> list[Style]:
 
 STYLES = _ramp_styles()
 MARK_STYLES = {PATH: Style(color="white"), NOW: Style(color="bright_white", bold=True), OPTIMUM: Style(color="bright_green", bold=True)}
+_MARKED = {(level, mark): STYLES[level] + style for level in range(LEVELS) for mark, style in MARK_STYLES.items()}
+NO_STYLE = Style()
 _CONSOLE = Console(width=400, color_system="truecolor")
 
 
@@ -112,7 +114,7 @@ class LandscapeView(Widget):
         # to lay out, and that time, taken from the run through the GIL, halved its steps per second.
         if self._strips is None or self._strips_for != (self.size, self._drawn):
             self._build()
-        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width)
+        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width, NO_STYLE)
 
     def _build(self) -> None:
         width = self.size.width
@@ -124,6 +126,8 @@ class LandscapeView(Widget):
                 strips.append(Strip(line.render(_CONSOLE)).adjust_cell_length(width))
             else:
                 strips.append(Strip(line).adjust_cell_length(width))
+        # Padding and plain text come out with no style at all, which NO_COLOR's monochrome filter can't take.
+        strips = [Strip([Segment(t, NO_STYLE if st is None else st, c) for t, st, c in strip], strip.cell_length) for strip in strips]
         self._strips, self._strips_for = strips, (self.size, self._drawn)
 
     def lines(self) -> list:

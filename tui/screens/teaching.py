@@ -1,0 +1,143 @@
+"""Teaching with descent: the guided tour (T) and the code of the step (c), for the main screen.
+
+A collaborator of MainScreen: the screen owns the keys and calls it; it mounts the tour's panel
+(tui/screens/tour.py) and the code pane (tui/widgets/code_pane.py) when first asked, and walks a step
+phase by phase (engine/phases.py, which loads torch: by then the run has loaded it).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+TEACHING_BINDINGS = [
+    Binding(
+        "T",
+        "tour",
+        "Tour",
+        tooltip="the guided tour: the tutorial's lesson in 9 stops (→ ← or PgDn PgUp move, Escape leaves)",
+        id="tour",
+        show=False,
+    ),
+    Binding(
+        "c",
+        "code",
+        "Code",
+        tooltip="the code of the step: the exported PyTorch loop with live values; n there takes one phase at a time",
+        id="code",
+        show=False,
+    ),
+    # The tour's panel has these keys while it has the focus; here they serve when the focus went elsewhere
+    # (a click on the plot, Escape out of a field) and nothing there takes them. Outside the tour they do nothing.
+    Binding("right,pagedown", "tour_next", "Next stop", tooltip="during the tour: the next stop", id="tour-next", show=False),
+    Binding("left,pageup", "tour_back", "Previous stop", tooltip="during the tour: the previous stop", id="tour-back", show=False),
+    Binding("escape", "tour_leave", "Leave tour", tooltip="during the tour: leave it, the screen as it is", id="tour-leave", show=False),
+]
+
+
+class Teaching:
+    """The tour and the code pane of one MainScreen."""
+
+    def __init__(self, screen) -> None:
+        self.screen = screen
+        self.code = None
+        """The CodePane, once c (or the tour) asked for it."""
+        self.tour = None
+        """The Tour while one is on."""
+        self.walked_from: tuple | None = None
+        """(problem, step) a phase-by-phase step started from; a later snapshot or problem ends that walk."""
+
+    # ── the tour ─────────────────────────────────────────────────────────────
+    def start_tour(self, index: int = 0) -> None:
+        from tui.screens.tour import Tour
+
+        if self.tour is not None:
+            self.tour.go(index)
+            return
+        self.tour = Tour(self.screen, self)
+        self.tour.start(index)
+
+    def tour_move(self, by: int) -> None:
+        if self.tour is not None:
+            self.tour.move(by)
+
+    def tour_leave(self) -> None:
+        if self.tour is not None:
+            self.tour.leave()
+
+    # ── the code pane ────────────────────────────────────────────────────────
+    def code_pane(self):
+        if self.code is None:
+            from tui.widgets.code_pane import CodePane
+
+            self.code = CodePane(id="code")
+            self.code.display = False
+            self.screen.query_one("#plots").mount(self.code)
+            self.code.set_interval(0.25, self.follow)
+        return self.code
+
+    def toggle_code(self) -> None:
+        self.show_code(not (self.code is not None and self.code.display))
+
+    def show_code(self, shown: bool, focus: bool = True) -> None:
+        """The code pane instead of the loss plot (and the autograd panel), or back."""
+        if not shown and self.code is None:
+            return
+        screen, code = self.screen, self.code_pane()
+        code.display = shown
+        screen.loss.display = not shown
+        screen.autograd.display = False
+        if shown:
+            self.follow()
+            if focus:
+                code.focus()
+        else:
+            self._end_walk()
+            if screen.focused is code:
+                screen.focus_plot()
+
+    def follow(self) -> None:
+        """The pane follows the run on screen; a new run or a step taken elsewhere ends a walk through phases."""
+        screen, code = self.screen, self.code
+        if code is None or not code.display:
+            return
+        if self.walked_from is not None and self.walked_from[0] is not screen.problem:
+            self._end_walk()
+        code.follow(screen.settings, screen.dataset, screen.problem, screen.snapshot)
+
+    def next_phase(self) -> None:
+        """n with the code pane: the next phase of a step; after the update the run takes that step."""
+        from engine.phases import step_phases, supports_phases
+
+        screen, code = self.screen, self.code_pane()
+        if not code.display:
+            self.show_code(True)
+        problem, snapshot = screen.problem, screen.snapshot
+        if problem is None or snapshot is None or screen.state not in ("ready", "paused", "running"):
+            return
+        why = supports_phases(problem)
+        if why is not None:
+            screen.notify(f"{why}: n takes the whole step", title="Code", timeout=3)
+            screen.action_step()
+            return
+        if screen.state == "running":
+            screen.pause()
+        if code.phases is None:
+            if self.walked_from is not None and self.walked_from[1] >= snapshot.step:
+                return  # the step just taken is not drawn yet: its θ is where the next walk starts
+            code.phases = step_phases(problem, snapshot.vector)
+            self.walked_from = (problem, snapshot.step)
+        phase = next(code.phases)
+        code.show_phase(phase)
+        if phase.name == "forward":
+            x, y = problem.dataset.x[problem.train], problem.dataset.y[problem.train]
+            screen.fit.show_residuals((x, y, phase.predictions))
+        elif phase.name == "update":
+            code.phases = None  # the pane keeps showing the update until the next n
+            screen.fit.show_residuals(None)  # they were to the line before the update
+            screen.action_step()
+
+    def _end_walk(self) -> None:
+        if self.code is not None:
+            self.code.end_step()
+        self.walked_from = None
+        self.screen.fit.show_residuals(None)
