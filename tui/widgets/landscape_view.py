@@ -34,7 +34,6 @@ def _ramp_styles(levels: int = LEVELS) -> list[Style]:
 
 STYLES = _ramp_styles()
 MARK_STYLES = {PATH: Style(color="white"), NOW: Style(color="bright_white", bold=True), OPTIMUM: Style(color="bright_green", bold=True)}
-_MARKED = {(level, mark): STYLES[level] + style for level in range(LEVELS) for mark, style in MARK_STYLES.items()}
 NO_STYLE = Style()
 _CONSOLE = Console(width=400, color_system="truecolor")
 
