@@ -7,9 +7,10 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
+from engine.racers import parse_racer
 from engine.settings import Settings
 from engine.tour import STOPS, TEXT_LINES, WAITING, stop_settings, words
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.app import DescentApp, make_app
 from tui.cli.main import main
 from tui.screens.tour import TourRace
@@ -56,7 +57,7 @@ async def test_the_tour_walks_every_stop_with_its_state_and_whole_text():
             if stop.race:
                 await wait_until(pilot, lambda: isinstance(app.screen, TourRace) and app.screen.tour_panel.is_mounted, 60, "the race")
                 race = app.screen
-                assert race.names == stop.race and race.settings == expected
+                assert race.names == tuple(parse_racer(spec).label for spec in stop.race) and race.settings == expected
                 panel = race.tour_panel
             else:
                 assert app.screen is main_screen and main_screen.settings == expected
@@ -148,7 +149,7 @@ async def test_the_code_pane_shows_the_exported_loop_of_the_settings():
         await wait_until(pilot, lambda: bool(code.lines), what="the code")
         script = script_text(app.screen.settings)
         assert all(line in script for line in code.lines)
-        assert any("torch.optim.Adam([theta], lr=LR)" in line for line in code.lines)
+        assert any("torch.optim.Adam([theta], lr=LR" in line for line in code.lines)
         assert phase_line(code.lines, "update") is not None
         await wait_until(pilot, lambda: "loss" in code.values, what="live values")
         assert code.values["loss"] == f"loss = {app.screen.snapshot.loss:.6g}"

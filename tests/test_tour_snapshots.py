@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.settings import Settings
 from engine.tour import WAITING
-from tests.app_helpers import wait_for_state, wait_until
+from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
 
 # On the CPU whatever the machine, so "device cpu" in the status line is the same everywhere.

@@ -70,7 +70,7 @@ def build_parser(themes: tuple[str, ...] | None = None) -> OneLineParser:
         "{\"runs\": [...], \"ranking\": [...]}; exit 1 only when every one diverged",
     )
     tour = commands.add_parser("tour", help="open the app in the guided tour of the tutorial's lesson", description="The guided tour.")
-    _add_app_options(tour)
+    _add_app_options(tour, themes)
     commands.add_parser("presets", help="list the presets and what each shows", description="List the presets.")
     serve = commands.add_parser("serve", help="serve the app to web browsers", description="Serve the app with textual-serve.")
     _add_app_options(serve, themes)
