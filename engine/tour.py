@@ -182,7 +182,7 @@ def _race(scene: Scene) -> str:
     leader = min(finite, key=finite.get) if finite else None
     lead = f"; {leader} leads" if leader and steps > 0 else ""
     return (
-        f"Optimizers racing: the same data, the same start, the same lr = {_g(scene.settings.lr)}, only the update rule differs. "
+        f"Optimizers racing: the same data, the same start, each at its own lr (the name after @). "
         f"At step {steps:,} the losses are {losses}{lead}. Momentum gathers speed along the valley; "
         f"adam's steps are about lr long, whatever the gradient."
     )

@@ -12,6 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tui.cli.main import build_parser
 from tui.cli.serve import app_command
 
@@ -38,7 +40,8 @@ def test_serve_answers_http_with_the_page():
                 break
             except OSError:
                 assert server.poll() is None, server.stderr.read().decode()
-                assert time.monotonic() < deadline, "descent serve did not answer within 60 s"
+                if time.monotonic() > deadline:  # a bound on a hang, not a speed claim
+                    pytest.fail("descent serve did not answer within 60 s")
                 time.sleep(0.2)
         assert status == 200
         assert "<html" in page.lower() and "descent" in page
@@ -74,7 +77,8 @@ def start_serve(*options: str) -> tuple[subprocess.Popen, int]:
             return server, port
         except OSError:
             assert server.poll() is None, server.stderr.read().decode()
-            assert time.monotonic() < deadline, "descent serve did not listen within 60 s"
+            if time.monotonic() > deadline:  # a bound on a hang, not a speed claim
+                pytest.fail("descent serve did not listen within 60 s")
             time.sleep(0.1)
 
 
@@ -130,7 +134,9 @@ def test_bad_clients_cost_one_log_line_each_and_the_server_serves_on():
                     assert response.status == 200
                     break
             except urllib.error.HTTPError as error:
-                assert error.code == 503 and time.monotonic() < deadline
+                assert error.code == 503
+                if time.monotonic() > deadline:  # a bound on a hang, not a speed claim
+                    pytest.fail("the page never came back after the session closed")
                 time.sleep(0.2)
     finally:
         _out, err = stop(server)

@@ -11,6 +11,7 @@ from engine.analysis import analyse
 from engine.descend import descend
 from engine.optimum import least_squares
 from engine.problem import make_problem
+from engine.racers import parse_racer
 from engine.settings import Settings
 from engine.tour import STOPS, TEXT_LINES, TEXT_WIDTH, WAITING, Scene, start_loss, stop_settings, words
 
@@ -23,8 +24,9 @@ def scene_after(settings: Settings, steps: int, race: tuple[str, ...] = ()) -> S
     analysis, optimum = analyse(problem), least_squares(problem)
     snapshot = list(itertools.islice(descend(problem), steps + 1))[-1]
     racers = {}
-    for name in race:
-        racers[name] = list(itertools.islice(descend(make_problem(settings.with_changes(optimizer=name))), steps + 1))[-1]
+    for racer in map(parse_racer, race):  # as the race screen names them: by label, each at its own lr
+        racing = settings.with_changes(optimizer=racer.optimizer, lr=racer.lr if racer.lr is not None else settings.lr)
+        racers[racer.label] = list(itertools.islice(descend(make_problem(racing)), steps + 1))[-1]
     return Scene(settings, problem, snapshot, analysis, optimum, racers)
 
 
