@@ -115,3 +115,30 @@ def test_the_steps_per_second_shown_are_the_rate_of_the_last_window(monkeypatch,
     loop.run(pace, take, post_frame, cancelled=lambda: clock.now > 10.0, finished=lambda: False)
     late = [rate for at, rate in rates if at > 5.0]
     assert late and all(rate == pytest.approx(1.0 / step_s, rel=0.02) for rate in late)
+
+
+def test_steps_that_come_in_bursts_read_as_their_average_rate(monkeypatch):
+    """At 1M points the UI's frames hold the stepping thread back now and then: steps come in bursts with gaps.
+
+    The figure shown must be the rate they are taken at over the last seconds (about 167/s here), not the last
+    half second's count (1/s across a gap, 500/s in a burst: the app once read 4/s while 100/s were taken).
+    """
+    clock = FakeTime()
+    monkeypatch.setattr(pace_module, "time", clock)
+    loop, rates, taken = PacedLoop(), [], []
+    pace = Pace(fps=20)
+    pace.turbo = True
+
+    def take() -> int:
+        taken.append(clock.now)
+        clock.now += 0.002 if len(taken) % 250 else 1.0  # 250 steps in 0.5 s, then a 1 s gap: 167 a second
+        return 1
+
+    def post_frame(final: bool, rate: float) -> bool:
+        rates.append((clock.now, rate))
+        loop.frame_drawn()
+        return True
+
+    loop.run(pace, take, post_frame, cancelled=lambda: clock.now > 20.0, finished=lambda: False)
+    late = [rate for at, rate in rates if at > 5.0]
+    assert late and all(rate == pytest.approx(251 / 1.5, rel=0.4) for rate in late)
