@@ -167,3 +167,23 @@ async def test_served_keys_hand_their_files_to_the_browser_and_write_nothing(roo
         history = next(name for name in bundle.namelist() if name.endswith("history.csv"))
         assert len(bundle.read(history).decode().splitlines()) == 1 + 4  # header, steps 0..3: the steps taken
     assert sorted(os.listdir(room)) == before  # nothing written where the app runs
+
+
+async def test_the_race_screenshot_is_a_download_when_served(room):
+    before = sorted(os.listdir(room))
+    app = make_app(Settings(device="cpu", steps=20), race=("manual", "adam@0.05"))
+    delivered = []
+
+    def take(file, **options):
+        delivered.append((file.read(), options))
+        file.close()
+        return "key"
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.deliver_text = take
+        await wait_for_state(pilot, "ready")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: len(delivered) == 1, what="the race's screenshot")
+    svg, options = delivered[0]
+    assert options["save_filename"].endswith(".svg") and svg.lstrip().startswith("<svg")
+    assert sorted(os.listdir(room)) == before  # nothing written on the server

@@ -4,15 +4,11 @@ verdict when the race ends, and the screenshot (s). A collaborator of RaceScreen
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import numpy as np
 from rich.text import Text
 from textual.binding import Binding
 
 from engine.landscape import thin_path
-from tui.exports.atomic import ExportError, write_atomic
 
 RACE_INSIGHT_BINDINGS = [
     Binding("l", "toggle_landscape", "Landscape", tooltip="every racer's path over the loss landscape, instead of the fit", id="landscape"),
@@ -102,17 +98,10 @@ class RaceInsight:
         self.draw(snapshots)
 
     def screenshot(self) -> None:
-        stem = time.strftime("descent-race-%Y%m%d-%H%M%S")
-        path, n = Path(f"{stem}.svg"), 1
-        while path.exists():  # two shots in one second: keep both
-            n += 1
-            path = Path(f"{stem}-{n}.svg")
-        try:
-            write_atomic(path, self.screen.app.export_screenshot())
-        except ExportError as error:
-            self.screen.notify(str(error), title="No screenshot", severity="error")
-            return
-        self.screen.notify(f"screenshot saved to {path}", title="Screenshot")
+        """The main screen's screenshot, one implementation: never over an older shot, a download when served."""
+        from tui.screens.exporter import Exporter
+
+        Exporter(self.screen).screenshot()
 
     def _show_panel(self) -> None:
         self.panel.update(race_analysis_text(self.analysis, self.words))
