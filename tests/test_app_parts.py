@@ -10,8 +10,8 @@ from engine.descend import descend
 from engine.problem import make_problem
 from engine.settings import Settings
 from tui.widgets.loss_plot import HISTORY_ROWS, LossPlot
-from tui.workers.pace import MIN_RATE
-from tui.workers.runner import Pace, Runner
+from tui.workers.pace import MIN_RATE, Pace
+from tui.workers.runner import Runner
 
 
 def test_the_loss_plot_keeps_a_bounded_history_with_first_last_and_shape():

@@ -13,8 +13,6 @@ from textual.message import Message
 
 from tui.workers.pace import FrameLosses, Pace, PacedLoop
 
-__all__ = ["Frame", "Pace", "Runner"]  # Pace too: a runner is pulled at one
-
 
 class Frame(Message):
     """What the UI draws next: the newest snapshot and the losses since the last frame."""
