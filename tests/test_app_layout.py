@@ -32,7 +32,7 @@ def assert_usable_layout(app, width: int, height: int) -> None:
 
 
 async def test_80x24_then_200x60_then_too_small_and_back():
-    app = make_app(Settings(steps=100_000))
+    app = make_app(Settings(steps=10**9))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_state(pilot, "ready")
         assert_usable_layout(app, 80, 24)

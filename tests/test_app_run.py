@@ -47,7 +47,7 @@ async def test_default_pace_is_the_demo_and_the_tutorial_runs_to_its_end():
 
 
 async def test_pause_step_reset_and_new_data():
-    app = make_app(Settings(steps=100_000))
+    app = make_app(Settings(steps=10**9))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         await wait_for_state(pilot, "ready")
@@ -113,7 +113,7 @@ async def test_faster_slower_and_turbo_change_the_pace():
 
 
 async def test_an_error_in_the_run_is_a_sentence_not_a_traceback():
-    app = make_app(Settings(steps=100_000))
+    app = make_app(Settings(steps=10**9))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         await wait_for_state(pilot, "ready")

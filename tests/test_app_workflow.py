@@ -25,7 +25,7 @@ SIZE = (100, 30)
 
 @pytest.mark.slow
 async def test_the_palette_lists_every_preset_and_standardized_applies_like_the_panel():
-    app = make_app(Settings(device="cpu", steps=100_000))
+    app = make_app(Settings(device="cpu", steps=10**9))  # a run that is still going when the preset comes
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await wait_for_state(pilot, "ready")

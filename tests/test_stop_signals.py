@@ -12,10 +12,16 @@ import signal
 import subprocess
 import sys
 
+from contextlib import contextmanager
+
 import pytest
 
+import tui.cli.run as run
+from engine.problem import make_problem
+from engine.settings import Settings
 from tests.helpers import ROOT
 from tests.stop_helpers import partials, start_run
+from tui.cli.stopping import stop_on_signals
 from tui.exports.atomic import write_atomic
 from tui.exports.partials import sweep_stale
 
@@ -33,6 +39,30 @@ def test_a_stop_signal_prints_the_json_so_far_and_leaves_no_partial(tmp_path, si
     assert partials(tmp_path) == []
     rows = list(csv.reader((tmp_path / "h.csv").open()))
     assert int(rows[-1][0]) == report["steps"]  # the history is that of the steps reported, whole
+
+
+def test_a_signal_just_after_a_steps_row_stops_the_run_at_that_step(tmp_path, monkeypatch):
+    # CI caught a SIGTERM landing after step 165's row was written and before 165 was taken as the last step:
+    # the history said 165, the report 164. Here the signal comes at that very point, every time.
+    real = run.history_recorder
+
+    @contextmanager
+    def signalled_after_row_7(path, problem):
+        with real(path, problem) as record:
+
+            def record_then_signal(snapshot):
+                record(snapshot)
+                if snapshot.step == 7:
+                    os.kill(os.getpid(), signal.SIGTERM)
+
+            yield record_then_signal
+
+    monkeypatch.setattr(run, "history_recorder", signalled_after_row_7)
+    with stop_on_signals():
+        report, *_ = run.run_to_end(make_problem(Settings(device="cpu", steps=100)), history=str(tmp_path / "h.csv"))
+    assert report["interrupted"] is True and report["signal"] == "SIGTERM"
+    rows = list(csv.reader((tmp_path / "h.csv").open()))
+    assert report["steps"] == 7 and int(rows[-1][0]) == 7
 
 
 def test_the_summary_names_the_signal(tmp_path):

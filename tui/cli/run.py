@@ -11,7 +11,7 @@ from engine.errors import DataError, SettingError
 from engine.settings import Settings, option_name
 from tui.cli.options import fail
 from tui.cli.report import run_report, summary_lines
-from tui.cli.stopping import signal_name, stop_signal, stopped_status
+from tui.cli.stopping import signal_name, stop_signal, stopped_status, unbroken
 from tui.exports.atomic import ExportError
 from tui.exports.folder import export_script
 from tui.exports.history import history_recorder
@@ -87,9 +87,10 @@ def run_to_end(problem, history: str | None = None):
         next_draw = start
         try:
             for snapshot in descend(problem):
-                record(snapshot)
-                first = first or snapshot
-                last = snapshot
+                with unbroken:  # a stop signal waits until the history and the report hold the same last step
+                    record(snapshot)
+                    first = first or snapshot
+                    last = snapshot
                 now = time.perf_counter()
                 if warm is None and snapshot.step >= WARM_UP_STEPS:
                     warm = (now, snapshot.step)
