@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-
 from contextlib import contextmanager
 
 import pytest
