@@ -61,6 +61,7 @@ def test_a_screenshot_of_a_screen_showing_such_a_name_is_written(tmp_path):
     assert (tmp_path / "shot.svg").read_text() == "<svg>data\\udcff.csv</svg>"
 
 
+@pytest.mark.slow
 async def test_ctrl_s_with_such_a_data_name_shows_why_under_the_path(odd_csv, tmp_path, monkeypatch):
     from tui.app import make_app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -29,6 +30,7 @@ def test_no_screen_module_names_the_panels_inputs():
         assert not [s for s in strings if "setting-" in s], path.name
 
 
+@pytest.mark.slow
 async def test_set_value_shows_without_applying_and_typed_tells_the_screen():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:

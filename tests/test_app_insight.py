@@ -21,6 +21,7 @@ def tutorial_eigenvalues(screen) -> tuple[float, float]:
     return float(low), float(high)
 
 
+@pytest.mark.slow
 async def test_the_analysis_panel_shows_the_tutorials_curvature():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -118,6 +119,7 @@ async def test_o_needs_an_exact_analysis():
         assert any("lr_best" in n.message and "estimate" in n.message for n in app._notifications)
 
 
+@pytest.mark.slow
 async def test_a_divergence_names_the_step_and_lr_max():
     app = make_app(Settings(lr=1e-3, device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -150,6 +152,7 @@ async def test_a_stall_along_the_valley_is_said_in_words():
         assert any("far from" in n.message for n in app._notifications)
 
 
+@pytest.mark.slow
 async def test_the_estimate_for_a_network_follows_the_run():
     """mlp: λmax is estimated in the run's thread between steps, every few frames, and labelled as an estimate."""
     from engine.analysis import estimate_lambda_max

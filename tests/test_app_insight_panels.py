@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from engine.descend import descend
 from engine.problem import make_problem
@@ -10,6 +11,8 @@ from engine.settings import Settings
 from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
 from tui.widgets.landscape_view import NOW, OPTIMUM, PATH
+
+pytestmark = pytest.mark.slow  # each test here runs the app or a subprocess for over a second
 
 STEPS = 40
 

@@ -13,6 +13,7 @@ from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot
 RACERS = ("manual", "momentum", "adam")
 
 
+@pytest.mark.slow
 async def test_a_race_of_three_draws_three_lines_with_a_legend_and_three_growing_curves():
     app = make_app(Settings(steps=80, device="cpu"), race=RACERS)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -46,6 +47,7 @@ def test_a_bad_race_is_one_line_and_exit_2(capsys):
     assert err.count("\n") == 1 and "--race" in err and "'nonsense' is not an optimizer" in err
 
 
+@pytest.mark.slow
 async def test_the_race_preset_opens_the_race_and_escape_comes_back():
     from tui.preset_commands import apply_preset_to
     from tui.screens.main_screen import MainScreen

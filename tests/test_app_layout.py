@@ -56,6 +56,7 @@ async def test_80x24_then_200x60_then_too_small_and_back():
         assert_usable_layout(app, 80, 24)
 
 
+@pytest.mark.slow
 async def test_the_panel_hides_and_the_plot_widens():
     app = make_app(Settings())
     async with app.run_test(size=(80, 24)) as pilot:
@@ -87,6 +88,7 @@ async def test_help_screen_opens_on_question_mark_and_f1():
             assert isinstance(app.screen, MainScreen)
 
 
+@pytest.mark.slow
 async def test_the_command_palette_offers_every_action():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:

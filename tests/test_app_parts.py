@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from engine.descend import descend
 from engine.problem import make_problem
@@ -48,6 +49,7 @@ def test_pace_doubles_and_halves_within_bounds():
     assert not pace.turbo
 
 
+@pytest.mark.slow
 def test_turbo_posts_at_most_fps_frames_and_every_step_once(fake_clock):
     problem = make_problem(Settings(steps=20_000))
     runner = Runner(descend(problem), run_id=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from engine.settings import Settings
 from tests.helpers import wait_for_state, wait_until
@@ -58,6 +59,7 @@ async def test_every_racer_is_named_on_screen_and_the_fit_has_six_rows_or_more()
         assert ranked[0].split()[2] == min(final, key=final.get)
 
 
+@pytest.mark.slow
 async def test_no_racer_is_hidden_by_another_on_either_plot():
     # manual and momentum at the same lr end on the same line: both still show, in turn
     app = make_app(Settings(steps=150, device="cpu"), race=("manual", "momentum", "nesterov"))
@@ -119,6 +121,7 @@ async def test_y_s_help_and_the_palette_work_in_the_race(tmp_path, monkeypatch):
         assert "## The race" in help_text and "Parameters" not in help_text  # the race's parts, not the single run's
 
 
+@pytest.mark.slow
 async def test_a_preset_from_the_palette_in_the_race_races_anew_or_opens_its_single_run():
     from tui.preset_commands import apply_preset_from_race
     from tui.screens.main_screen import MainScreen

@@ -13,6 +13,7 @@ from tui.app import make_app
 from tui.widgets.loss_plot import LossPlot
 
 
+@pytest.mark.slow
 async def test_run_to_the_end_and_the_loss_falls():
     app = make_app(Settings(steps=300))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -85,6 +86,7 @@ async def test_pause_step_reset_and_new_data():
         assert app.screen.query_one("#setting-start").value == "1"
 
 
+@pytest.mark.slow
 async def test_divergence_stops_and_says_so():
     app = make_app(Settings(lr=1e-3))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -97,6 +99,7 @@ async def test_divergence_stops_and_says_so():
         assert screen.snapshot.step < 1000
 
 
+@pytest.mark.slow
 async def test_faster_slower_and_turbo_change_the_pace():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:
@@ -112,6 +115,7 @@ async def test_faster_slower_and_turbo_change_the_pace():
         assert not pace.turbo
 
 
+@pytest.mark.slow
 async def test_an_error_in_the_run_is_a_sentence_not_a_traceback():
     app = make_app(Settings(steps=10**9))
     async with app.run_test(size=(100, 30)) as pilot:

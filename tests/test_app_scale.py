@@ -64,6 +64,7 @@ def test_the_cli_refuses_too_many_points_in_one_line(monkeypatch, capsys):
     assert err.count("\n") == 1 and err.startswith("descent: error: --points: 1,000,000 points need")
 
 
+@pytest.mark.slow
 async def test_lite_means_10_fps_and_plots_without_colour(monkeypatch):
     made = []
     monkeypatch.setattr(DescentApp, "run", lambda self: made.append(self))

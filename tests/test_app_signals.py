@@ -95,6 +95,7 @@ def test_ctrl_c_quits_and_restores_the_terminal():
         _assert_terminal_restored(term, 130)
 
 
+@pytest.mark.slow
 async def test_ctrl_c_quits_even_from_a_field():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:

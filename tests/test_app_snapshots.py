@@ -17,6 +17,7 @@ async def ready(pilot) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 def test_main_screen_100x30(snap_compare):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(100, 30), run_before=ready)
 
@@ -25,10 +26,12 @@ def test_main_screen_80x24(snap_compare):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(80, 24), run_before=ready)
 
 
+@pytest.mark.slow
 def test_main_screen_without_the_panel(snap_compare):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(80, 24), run_before=ready, press=["p"])
 
 
+@pytest.mark.slow
 def test_an_invalid_value_beside_its_field(snap_compare):
     async def type_bad_lr(pilot) -> None:
         await ready(pilot)
@@ -41,10 +44,12 @@ def test_an_invalid_value_beside_its_field(snap_compare):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(100, 30), run_before=type_bad_lr)
 
 
+@pytest.mark.slow
 def test_help_screen(snap_compare):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(100, 30), run_before=ready, press=["question_mark"])
 
 
+@pytest.mark.slow
 def test_too_small_terminal_says_what_it_needs(snap_compare):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(50, 14), run_before=ready)
 
@@ -92,6 +97,7 @@ async def _whole_explanation(pilot) -> None:
     await pilot.pause(0.5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_lesson_before_a_run(snap_compare, size):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=size, run_before=ready)
@@ -102,15 +108,18 @@ def test_lesson_after_a_run(snap_compare, size):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=size, run_before=_done)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_lesson_with_the_analysis_open(snap_compare, size):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=size, run_before=_analysis_open)
 
 
+@pytest.mark.slow
 def test_lesson_the_whole_explanation_at_80x24(snap_compare):
     assert snap_compare(make_app(SNAPSHOT_SETTINGS), terminal_size=(80, 24), run_before=_whole_explanation)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_lesson_after_a_divergence(snap_compare, size):
     assert snap_compare(make_app(Settings(device="cpu", lr=1e-3)), terminal_size=size, run_before=_diverged)

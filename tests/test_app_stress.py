@@ -37,6 +37,7 @@ def _failing_first_run(monkeypatch) -> list[int]:
     return built
 
 
+@pytest.mark.slow
 async def test_a_failing_step_stops_the_run_with_a_sentence_and_r_recovers(monkeypatch):
     built = _failing_first_run(monkeypatch)
     app = make_app(Settings(steps=200))

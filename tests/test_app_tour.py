@@ -42,6 +42,7 @@ async def shown_whole(pilot, panel: TourPanel) -> str:
     return text
 
 
+@pytest.mark.slow
 async def test_the_tour_walks_every_stop_with_its_state_and_whole_text():
     app = make_app(TUTORIAL, tour=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -77,6 +78,7 @@ async def test_the_tour_walks_every_stop_with_its_state_and_whole_text():
         assert tour.index == len(STOPS) - 1
 
 
+@pytest.mark.slow
 async def test_back_and_escape_leave_the_state_as_it_is():
     app = make_app(TUTORIAL)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -102,6 +104,7 @@ async def test_back_and_escape_leave_the_state_as_it_is():
         assert not screen.has_class("-touring")
 
 
+@pytest.mark.slow
 async def test_the_code_pane_walks_a_step_phase_by_phase():
     app = make_app(TUTORIAL)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -138,6 +141,7 @@ async def test_the_code_pane_walks_a_step_phase_by_phase():
         assert not code.display and screen.loss.display and screen.fit.residuals is None
 
 
+@pytest.mark.slow
 async def test_the_code_pane_shows_the_exported_loop_of_the_settings():
     from tui.exports.script import script_text
 
@@ -168,6 +172,7 @@ def test_descent_tour_opens_the_app_in_the_tour(monkeypatch):
     assert opened[-1][0] is False
 
 
+@pytest.mark.slow
 async def test_served_the_tour_and_the_code_pane_write_nothing(tmp_path, monkeypatch):
     from tui.served import SERVED_ENV
 
@@ -190,6 +195,7 @@ async def test_served_the_tour_and_the_code_pane_write_nothing(tmp_path, monkeyp
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 async def test_the_landscape_draws_with_no_color(monkeypatch):
     # Its padding had no style at all, which Textual's monochrome filter (NO_COLOR) raised on: stops 5 and 6 show it.
     monkeypatch.setenv("NO_COLOR", "1")
@@ -202,6 +208,7 @@ async def test_the_landscape_draws_with_no_color(monkeypatch):
         assert "landscape" in app.export_screenshot()
 
 
+@pytest.mark.slow
 async def test_the_tour_keys_still_work_when_the_focus_went_to_the_plot():
     # (the palette offers them too, as every key of the screen: tests/test_app_layout.py)
     app = make_app(TUTORIAL, tour=True)
@@ -226,6 +233,7 @@ async def test_the_tour_keys_still_work_when_the_focus_went_to_the_plot():
         assert "Tour" in titles and "Code" in titles
 
 
+@pytest.mark.slow
 async def test_a_notification_in_the_tour_leaves_its_text_uncovered():
     from textual.widgets._toast import Toast
 
@@ -243,6 +251,7 @@ async def test_a_notification_in_the_tour_leaves_its_text_uncovered():
         assert toast.region.bottom <= panel.region.y  # above the panel, over the plot
 
 
+@pytest.mark.slow
 async def test_the_last_stop_comes_back_to_the_csv_the_tour_began_with(tmp_path):
     from engine.csv_data import read_csv
 

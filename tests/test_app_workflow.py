@@ -142,6 +142,7 @@ async def test_e_exports_the_three_files_with_the_runs_history(tmp_path):
         assert "descent" in shots[0].read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("in_tmp_path")  # the app writes where it runs: not into the repo
 async def test_an_export_folder_that_is_a_file_is_refused_in_words(tmp_path):
     (tmp_path / "taken").write_text("keep me")
@@ -161,6 +162,7 @@ async def test_an_export_folder_that_is_a_file_is_refused_in_words(tmp_path):
         assert (tmp_path / "taken").read_text() == "keep me"
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("in_tmp_path")  # the app writes where it runs: not into the repo
 async def test_s_saves_an_svg_in_the_current_folder(tmp_path):
     app = make_app(Settings(device="cpu", steps=20))
@@ -201,6 +203,7 @@ def plot_background(plot) -> str:
     return counts.most_common(1)[0][0]
 
 
+@pytest.mark.slow
 async def test_no_color_turns_the_colours_off(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(Settings(device="cpu"))
@@ -212,6 +215,7 @@ async def test_no_color_turns_the_colours_off(monkeypatch):
     assert all(r == g == b for r, g, b in colours), f"colours other than grey reached the screen: {colours}"
 
 
+@pytest.mark.slow
 async def test_without_no_color_the_plots_are_in_colour(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     app = make_app(Settings(device="cpu"))

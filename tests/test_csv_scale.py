@@ -102,6 +102,7 @@ def test_standard_input(monkeypatch):
         read_csv("-")
 
 
+@pytest.mark.slow
 def test_cli_reads_standard_input():
     result = run_cli("run", "--data", "-", "--steps", "5", "--json", input="x,y\n0,1\n1,3\n2,5\n")
     assert result.returncode == 0, result.stderr

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.helpers import ROOT
 
 ENGINE_MODULES = [
@@ -12,6 +14,7 @@ ENGINE_MODULES = [
 ]
 
 
+@pytest.mark.slow
 def test_engine_loads_no_ui_library():
     code = (
         "import json, sys\n"

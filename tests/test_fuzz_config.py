@@ -141,6 +141,7 @@ CLI_SAMPLE = [
 ]
 
 
+@pytest.mark.slow
 def test_bad_config_files_through_the_cli(tmp_path):
     """A sample through `descent run --config` in subprocesses: exit 2, one line on stderr, no traceback."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -113,6 +113,7 @@ def test_fuzzed_numeric_settings(name, value):
         assert getattr(checked, name) == value
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     option=st.sampled_from(

@@ -4,12 +4,14 @@ and focus that keeps letters out of the fields."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from engine.settings import Settings
 from tests.helpers import status_text, wait_for_state, wait_until
 from tui.app import make_app
 
 
+@pytest.mark.slow
 async def test_the_loss_plot_and_the_status_show_the_excess_over_l_star():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -26,6 +28,7 @@ async def test_the_loss_plot_and_the_status_show_the_excess_over_l_star():
         assert logs[0] > 2 and logs[-1] < -1  # both phases on one axis: 470 above L* at the start, < 0.05 at the end
 
 
+@pytest.mark.slow
 async def test_without_a_known_optimum_the_loss_plot_shows_log10_l():
     app = make_app(Settings(device="cpu", loss="mae", steps=20))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -50,6 +53,7 @@ async def test_the_fit_plot_carries_a_csvs_column_names_and_the_panel_its_facts(
         assert not app.screen.panel._rows["points"].display
 
 
+@pytest.mark.slow
 async def test_o_says_what_lr_best_cannot_do_and_x_shows_the_whole_text():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -68,6 +72,7 @@ async def test_o_says_what_lr_best_cannot_do_and_x_shows_the_whole_text():
         assert app.screen is screen
 
 
+@pytest.mark.slow
 async def test_z_standardizes_and_m_switches_to_momentum():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -82,6 +87,7 @@ async def test_z_standardizes_and_m_switches_to_momentum():
         assert screen.query_one("#setting-standardize").label.plain == "on"
 
 
+@pytest.mark.slow
 async def test_a_new_lr_mid_run_goes_on_from_theta_with_a_mark():
     app = make_app(Settings(device="cpu", steps=2000))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -103,6 +109,7 @@ async def test_a_new_lr_mid_run_goes_on_from_theta_with_a_mark():
         np.testing.assert_allclose(screen.snapshot.vector, expected, rtol=1e-4)
 
 
+@pytest.mark.slow
 async def test_arrows_on_the_landscape_drop_the_marble_and_the_run_starts_there():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -123,6 +130,7 @@ async def test_arrows_on_the_landscape_drop_the_marble_and_the_run_starts_there(
         assert screen.snapshot.step == 0 and app.focused is screen.landscape
 
 
+@pytest.mark.slow
 async def test_letters_never_land_in_a_field_after_a_modal_closes():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -134,6 +142,7 @@ async def test_letters_never_land_in_a_field_after_a_modal_closes():
         assert points.value == "100" and not isinstance(app.focused, type(points))
 
 
+@pytest.mark.slow
 async def test_closing_a_modal_gives_the_focus_back_to_the_field_the_person_chose():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -148,6 +157,7 @@ async def test_closing_a_modal_gives_the_focus_back_to_the_field_the_person_chos
         assert app.focused is lr
 
 
+@pytest.mark.slow
 async def test_a_preset_starts_its_lesson_from_step_0_and_warns_about_nothing_but_its_lesson():
     from engine.presets import PRESETS
     from tui.preset_commands import apply_preset_to
@@ -166,6 +176,7 @@ async def test_a_preset_starts_its_lesson_from_step_0_and_warns_about_nothing_bu
             assert warned == (name == "diverge"), name
 
 
+@pytest.mark.slow
 async def test_a_new_lr_while_running_keeps_running_from_where_it_was():
     app = make_app(Settings(device="cpu", steps=200_000))
     async with app.run_test(size=(100, 30)) as pilot:

@@ -10,6 +10,8 @@ from engine.settings import Settings
 from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
 
+pytestmark = pytest.mark.slow  # each test here runs the app or a subprocess for over a second
+
 
 def _burst(app, *keys: tuple[str, str | None]) -> None:
     """Keys as a terminal sends them in one burst: straight into the app's queue, no pause between them."""

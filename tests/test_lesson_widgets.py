@@ -43,6 +43,7 @@ def _plot_tick_rows(plot) -> list[int]:
     return [r for r, row in enumerate(picture.cells) if row[column][0] == "┤"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
 async def test_the_plots_ticks_are_evenly_spaced_on_screen(size):
     app = make_app(Settings(device="cpu"))
@@ -154,6 +155,7 @@ def test_the_help_names_keys_as_typed():
         assert name not in table
 
 
+@pytest.mark.slow
 async def test_one_short_toast_at_a_time_gone_within_three_seconds():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -167,6 +169,7 @@ async def test_one_short_toast_at_a_time_gone_within_three_seconds():
         assert notes[0].message.startswith("second [b]not markup[/b]") and not notes[0].markup
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("keys", [(), ("y",), ("y", "l"), ("y", "a"), ("y", "l", "a")])
 async def test_the_fit_keeps_eight_rows_at_80x24_whatever_is_open(keys):
     app = make_app(Settings(device="cpu"))

@@ -169,12 +169,14 @@ async def _type_everywhere(typed: list[tuple[str, str]]) -> None:
         assert app.is_running
 
 
+@pytest.mark.slow
 @settings(max_examples=3, deadline=None, phases=[Phase.explicit, Phase.generate])  # each example is an app: no shrinking
 @given(typed=st.lists(st.tuples(st.sampled_from([f.name for f in TYPED]), NASTY), min_size=8, max_size=12))
 def test_markup_and_controls_typed_in_every_field_show_literally(typed):
     asyncio.run(_type_everywhere(typed))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("header", ["[bold]x[/]", "[@click=app.quit]x", "\x1b]0;pwned\x07x", "x[/"])
 def test_a_csv_header_with_markup_shows_literally_in_the_app(tmp_path, header):
     path = tmp_path / "data.csv"

@@ -93,6 +93,7 @@ def test_the_race_steps_through_the_same_loop_and_reads_every_racer_in_one_call(
         assert [loss for f in frames for loss in f.losses[name]] == [scale / (s + 1) for s in range(1, 301)]
 
 
+@pytest.mark.slow
 def test_a_paused_ui_gathers_steps_instead_of_posting_frames(counted):
     """Back-pressure, in both runners alike: no frame is posted until the UI has drawn the last one."""
     runner = Runner(fake_descent(100_000), run_id=1)  # many frames' worth of steps, even in turbo

@@ -12,6 +12,8 @@ import pytest
 from tests.helpers import ROOT
 from tests.stop_helpers import partials, start_run
 
+pytestmark = pytest.mark.slow  # each test here runs the app or a subprocess for over a second
+
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 

@@ -58,6 +58,7 @@ def test_float64_fit_reaches_the_optimum_where_float32_cannot():
     assert excess["float64"] < 1e-6 * excess["float32"]
 
 
+@pytest.mark.slow
 def test_cli_reports_dtype_cast_and_excess(tmp_path):
     data = tmp_path / "big.csv"
     data.write_text("x,y\n" + "".join(f"{i},{2**24 + i}\n" for i in range(10)))
@@ -77,6 +78,7 @@ def test_bad_dtype_is_one_line():
     assert result.stderr.count("\n") == 1 and "--dtype" in result.stderr and "float64" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_exported_script_reproduces_the_run_in_its_dtype(tmp_path, dtype):
     script = tmp_path / "run.py"
@@ -95,6 +97,7 @@ def run_cli_script(path):
     return subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120, check=True).stdout
 
 
+@pytest.mark.slow
 async def test_the_app_says_what_float32_changed(tmp_path):
     from tests.helpers import status_text, wait_for_state
     from tui.app import make_app

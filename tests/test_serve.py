@@ -101,6 +101,7 @@ def test_the_page_points_its_websocket_at_the_public_url():
     assert err == ""  # loopback: no word about who can reach it
 
 
+@pytest.mark.slow
 def test_bad_clients_cost_one_log_line_each_and_the_server_serves_on():
     import asyncio
 

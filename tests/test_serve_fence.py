@@ -110,6 +110,7 @@ async def type_into(pilot, name: str, text: str) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_the_data_field_refuses_a_file_outside_beside_the_field_and_reads_one_inside(room):
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -128,6 +129,7 @@ async def test_the_data_field_refuses_a_file_outside_beside_the_field_and_reads_
         assert list(screen.dataset.y) == [1, 3, 5]
 
 
+@pytest.mark.slow
 async def test_served_keys_hand_their_files_to_the_browser_and_write_nothing(room):
     before = sorted(os.listdir(room))
     app = make_app(Settings(device="cpu", steps=50, lr=2e-4))

@@ -69,6 +69,7 @@ def test_slope_refuses_in_the_landscape_module_with_two_parameters():
         LossCurve(make_problem(Settings(device="cpu")))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("standardize", [False, True])
 def test_exported_script_reproduces_a_slope_run(tmp_path, standardize):
     script = tmp_path / "slope.py"
@@ -78,6 +79,7 @@ def test_exported_script_reproduces_a_slope_run(tmp_path, standardize):
     assert float(printed.split("loss=")[1]) == json.loads(result.stdout)["loss"]
 
 
+@pytest.mark.slow
 async def test_l_draws_the_loss_curve_for_one_parameter():
     app = make_app(Settings(model="slope", device="cpu", steps=40))
     async with app.run_test(size=(100, 30)) as pilot:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 FIRST_PAINT = [
@@ -66,6 +68,7 @@ asyncio.run(first_screen())
 """
 
 
+@pytest.mark.slow
 def test_the_first_screen_with_points_is_drawn_without_torch():
     """Mounting the main screen and drawing the points, keys and panels included, loads no torch."""
     modules = loaded_after(FIRST_SCREEN)

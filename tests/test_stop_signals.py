@@ -64,6 +64,7 @@ def test_a_signal_just_after_a_steps_row_stops_the_run_at_that_step(tmp_path, mo
     assert report["steps"] == 7 and int(rows[-1][0]) == 7
 
 
+@pytest.mark.slow
 def test_the_summary_names_the_signal(tmp_path):
     process = start_run(tmp_path)
     process.send_signal(signal.SIGTERM)
@@ -73,6 +74,7 @@ def test_the_summary_names_the_signal(tmp_path):
     assert "Traceback" not in err and partials(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_sigterm_before_the_first_step_is_one_line_and_143():
     # the signal arrives while the run is being prepared (torch loading, the data made): no report yet
     script = (
@@ -92,6 +94,7 @@ def test_sigterm_before_the_first_step_is_one_line_and_143():
     assert result.stdout == "" and result.stderr == "descent: stopped by SIGTERM\n"
 
 
+@pytest.mark.slow
 def test_a_sigkilled_runs_partial_is_swept_by_the_next_run(tmp_path):
     process = start_run(tmp_path)
     process.kill()

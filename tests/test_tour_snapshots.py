@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from engine.settings import Settings
 from engine.tour import WAITING
 from tests.helpers import wait_for_state, wait_until
 from tui.app import make_app
+
+pytestmark = pytest.mark.slow  # each test here runs the app or a subprocess for over a second
 
 # On the CPU whatever the machine, so "device cpu" in the status line is the same everywhere.
 SNAPSHOT_SETTINGS = Settings(device="cpu")

@@ -4,6 +4,7 @@ import json
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from engine.analysis import Analysis, analyse
 from engine.data import Dataset
@@ -27,6 +28,7 @@ def _snapshot(k: float, b: float):
 OPTIMUM = SimpleNamespace(vector=np.array([1.0, 1.0]), params={"k": 1.0, "b": 1.0})
 
 
+@pytest.mark.slow
 def test_kappa_past_double_precision_is_a_bound_not_infinity():
     hard = make_problem(Settings(model="poly:10", device="cpu", x_min=-9, x_max=-3, points=82))
     analysis = analyse(hard)
@@ -36,6 +38,7 @@ def test_kappa_past_double_precision_is_a_bound_not_infinity():
     assert "κ > 1e15" in summary.stdout and "κ = inf" not in summary.stdout and "singular" not in summary.stdout
 
 
+@pytest.mark.slow
 def test_all_x_equal_is_singular(tmp_path):
     x, y = np.full(20, 3.0), np.arange(20.0)
     analysis = analyse(make_problem(Settings(device="cpu"), Dataset(x, y, "t")))

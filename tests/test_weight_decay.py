@@ -40,6 +40,7 @@ def test_bad_weight_decay_is_refused(changes):
     assert caught.value.setting == "weight_decay"
 
 
+@pytest.mark.slow
 def test_help_states_adamws_default_and_summary_says_it():
     assert "0.01 for adamw" in run_cli("run", "--help").stdout.replace("\n", " ").replace("  ", " ")
     summary = run_cli("run", "--optimizer", "adamw", "--lr", "0.1", "--steps", "5").stdout
