@@ -6,7 +6,8 @@ N = 100, ≥ 2× at N = 1,000,000). Usage: python benchmarks/engine_speed.py [--
 With `--against PATH` it compares this engine with another checkout's instead (say the previous main:
 `git worktree add --detach /tmp/old-main main~1`, or `git archive main~1 | tar -x -C /tmp/old-main`):
 each engine runs in its own worker process (both import a package called `engine`), the rounds
-alternate between them, and it prints old and new steps/s side by side with new/old (target ≥ 1.0).
+alternate between them, and it prints old and new steps/s side by side with new/old (target ≥ 1.0), and
+old/old from a second worker on the old checkout: the noise a ratio has on this machine.
 """
 
 from __future__ import annotations
@@ -127,30 +128,33 @@ def against_checkout(args: argparse.Namespace) -> None:
     old_root, new_root = Path(args.against).resolve(), HERE.parent.parent
     if not (old_root / "engine" / "descend.py").is_file():
         raise SystemExit(f"engine_speed: --against {args.against}: no engine/descend.py there; give a checkout of the project")
-    old, new = Worker(old_root), Worker(new_root)
+    # A second worker on the old checkout: old/old, the same code against itself, is this machine's noise
+    # floor, printed beside new/old so a ratio a few % off 1 can be read as a change or as noise.
+    old, again, new = Worker(old_root), Worker(old_root), Worker(new_root)
+    workers = (old, again, new)
     print(f"old: {old_root}, new: {new_root}, clock: {args.clock}")
-    print(f"{'N':>12} {'old steps/s':>12} {'new steps/s':>12} {'new/old':>8} {'target':>7}")
+    print(f"{'N':>12} {'old steps/s':>12} {'new steps/s':>12} {'new/old':>8} {'old/old':>8} {'target':>7}")
     try:
         for points in args.points:
             steps = steps_for(points)
             if points >= 100_000:
                 steps = max(30, steps // 10)  # tens of ms a round at large N: enough for a per-step figure, and short
-            old.run(points, args.device, steps // 4, args.clock)  # warm-up
-            new.run(points, args.device, steps // 4, args.clock)
-            olds, news = [], []
+            for worker in workers:
+                worker.run(points, args.device, steps // 4, args.clock)  # warm-up
+            figures: dict[int, list[float]] = {id(worker): [] for worker in workers}
             for round_ in range(args.rounds):
-                # Alternate which goes first, so neither always runs just after the other's garbage.
-                pair = (old, new) if round_ % 2 == 0 else (new, old)
-                figures = {id(worker): worker.run(points, args.device, steps, args.clock) for worker in pair}
-                olds.append(figures[id(old)])
-                news.append(figures[id(new)])
-            # The median of each round's ratio: the two runs of a round share the machine's load of the moment.
+                # Rotate which goes first, so none always runs just after another's garbage.
+                for worker in workers[round_ % 3 :] + workers[: round_ % 3]:
+                    figures[id(worker)].append(worker.run(points, args.device, steps, args.clock))
+            olds, agains, news = (figures[id(worker)] for worker in workers)
+            # The median of each round's ratio: the runs of a round share the machine's load of the moment.
             ratio = statistics.median(n / o for o, n in zip(olds, news, strict=True))
+            noise = statistics.median(a / o for o, a in zip(olds, agains, strict=True))
             o, n = statistics.median(olds), statistics.median(news)
-            print(f"{points:>12,} {o:>12,.0f} {n:>12,.0f} {ratio:>7.3f}x {'1.0x':>7}", flush=True)
+            print(f"{points:>12,} {o:>12,.0f} {n:>12,.0f} {ratio:>7.3f}x {noise:>7.3f}x {'1.0x':>7}", flush=True)
     finally:
-        old.close()
-        new.close()
+        for worker in workers:
+            worker.close()
 
 
 def main() -> None:
