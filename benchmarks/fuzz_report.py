@@ -153,7 +153,7 @@ def field_case(field, text):
 
 def cli_case(folder: Path):
     from engine.settings import Settings
-    from tui.cli.main import build_parser
+    from tui.cli.command import build_parser
     from tui.cli.run import run_headless
     from tui.cli.settings_sources import effective_settings
 

@@ -8,7 +8,8 @@ from importlib.metadata import PackageNotFoundError, version
 import pytest
 
 from engine.settings import Settings, option_name
-from tui.cli.main import DISTRIBUTION, main
+from tui.cli.command import DISTRIBUTION
+from tui.cli.main import main
 
 
 def test_version_prints_the_distribution_and_its_version(capsys):

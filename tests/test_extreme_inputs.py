@@ -7,7 +7,7 @@ import pytest
 from engine.config import ConfigError, read_config
 from engine.errors import SettingError
 from engine.settings import Settings, validate
-from tui.cli.main import build_parser
+from tui.cli.command import build_parser
 from tui.cli.settings_sources import effective_settings
 from tui.exports.atomic import ExportError, write_atomic
 

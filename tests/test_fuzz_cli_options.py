@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from tests.helpers import ROOT
-from tui.cli.main import build_parser
+from tui.cli.command import build_parser
 
 NASTY = ["nan", "-inf", "1e400", "-1e-400", "4.9e-324", "٣", "²", "1,5", "0x10", "", " ", "🙂🙂", "-", "--", "=", "1" * 5000,
          "99999999999999999999999", "poly:٣", "cuda:-1", "a\tb", "/", "/proc/nope/x", "-1", "0"]

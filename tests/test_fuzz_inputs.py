@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from engine.csv_data import read_csv
 from engine.errors import DataError, SettingError
 from engine.settings import Settings, validate
-from tui.cli.main import build_parser
+from tui.cli.command import build_parser
 from tui.cli.settings_sources import effective_settings
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -82,7 +82,7 @@ def test_a_csv_cell_never_reaches_the_terminal_raw(tmp_path, cell, app):
     path = tmp_path / "data.csv"
     path.write_text(f"x,y\n1,2\n{cell.replace(',', ';')},3\n3,5\n", encoding="utf-8", errors="surrogateescape")
     if app:  # the app's command refuses a bad file before the screen opens (and opens it otherwise: not here)
-        from tui.cli.main import _dataset_or_fail
+        from tui.cli.command import _dataset_or_fail
 
         err = io.StringIO()
         with redirect_stderr(err):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.main import build_parser
+from tui.cli.command import build_parser
 from tui.cli.serve import app_command
 
 ROOT = Path(__file__).resolve().parent.parent

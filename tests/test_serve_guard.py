@@ -7,7 +7,7 @@ import shlex
 
 import pytest
 
-from tui.cli.main import build_parser
+from tui.cli.command import build_parser
 from tui.cli.serve import SESSION_BYTES, UNKNOWN_MEMORY_SESSIONS, app_command, default_max_sessions, public_url, reach_line
 from tui.cli.serve_guard import (
     MAX_COLUMNS,

@@ -22,6 +22,7 @@ FIRST_PAINT = [
     "tui.workers.runner",
     "tui.workers.pace",
     "tui.cli.main",
+    "tui.cli.command",
     "engine.settings",
     "engine.data",
 ]

@@ -94,6 +94,28 @@ def test_sigterm_before_the_first_step_is_one_line_and_143():
     assert result.stdout == "" and result.stderr == "descent: stopped by SIGTERM\n"
 
 
+def test_ctrl_c_while_the_command_itself_loads_is_one_line_and_130():
+    # ctrl+c in the first tenth of a second, while the command's modules load: it was an import traceback
+    script = (
+        "import os, signal, sys\n"
+        "class CtrlC:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'engine.config':\n"
+        "            os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.meta_path.insert(0, CtrlC())\n"
+        "from tui.cli.main import main\n"
+        "raise SystemExit(main(['run', '--steps', '10', '--device', 'cpu']))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # a shell's background job starts with ctrl+c ignored; a person's terminal does not
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stdout == "" and result.stderr == "descent: interrupted\n"
+
+
 @pytest.mark.slow
 def test_a_sigkilled_runs_partial_is_swept_by_the_next_run(tmp_path):
     process = start_run(tmp_path)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.theme import BUILTIN_THEMES
 
-from tui.cli.main import build_parser, main
+from tui.cli.command import build_parser
+from tui.cli.main import main
 from tui.cli.theme import checked_theme
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual_plotext import Plot
 
-from tui.cli.main import build_parser
+from tui.cli.command import build_parser
 from tui.cli.options import OneLineParser
 from tui.widgets.plotting import layered_plot
 
