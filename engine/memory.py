@@ -165,7 +165,7 @@ def _size(count: int) -> str:
 
 
 def _psutil_available() -> int | None:
-    """psutil's estimate of available memory, where psutil is installed (an optional dependency: `descent[memory]`)."""
+    """psutil's estimate of available memory, where psutil is installed (with descent on macOS and Windows: pyproject.toml)."""
     try:
         import psutil
     except ImportError:

@@ -15,7 +15,7 @@ from engine.csv_data import _careful_columns, decode, read_csv
 from engine.csv_fast import fast_columns
 from engine.errors import DataError, SettingError
 from engine.settings import Settings
-from tests.helpers import run_cli
+from tests.helpers import ROOT, run_cli
 
 
 def write(tmp_path, content: bytes | str, name="points.csv") -> str:
@@ -135,6 +135,21 @@ def test_cli_refuses_a_big_file_in_one_line(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"descent: error: --data: {path}: about ") and "rows need about" in err
     assert "MB is free in memory; use a file of at most about" in err
+
+
+def test_psutil_is_installed_with_descent_where_there_is_no_proc():
+    # the guard's figure on macOS and Windows comes from psutil: a plain `pip install .` must bring it there
+    from packaging.requirements import Requirement
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    (psutil,) = [Requirement(text) for text in project["dependencies"] if Requirement(text).name == "psutil"]
+    platforms = {name: psutil.marker.evaluate({"sys_platform": name}) for name in ("darwin", "win32", "linux")}
+    assert platforms == {"darwin": True, "win32": True, "linux": False}
 
 
 def test_psutil_answers_where_there_is_no_proc(monkeypatch):
