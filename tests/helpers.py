@@ -26,6 +26,18 @@ def run_cli(*args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedP
     )
 
 
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """`descent ARGV` in this process: (exit status, stdout, stderr), a SystemExit's code included."""
+    from tui.cli.main import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exit:
+        code = exit.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
 def last_snapshot(problem):
     from engine.descend import descend
 

@@ -12,18 +12,9 @@ from hypothesis import strategies as st
 
 from engine.config import ConfigError, config_text, layered_settings, parse_config
 from engine.settings import Settings
-from tui.cli.main import main
+from tests.helpers import cli
 
 TIMINGS = ("seconds", "steps_per_second", "warmup_seconds")
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:
-        code = exit.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def run_json(capsys, *argv: str) -> dict:

@@ -16,20 +16,11 @@ from engine.config import layered_settings, read_config
 from engine.descend import descend
 from engine.problem import make_problem
 from engine.settings import Settings
-from tui.cli.main import main
+from tests.helpers import cli
 from tui.exports import atomic
 from tui.exports.atomic import ExportError, atomic_writer, write_atomic
 from tui.exports.folder import export_folder, export_script
 from tui.exports.script import MAX_EMBEDDED_POINTS
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:
-        code = exit.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def final_snapshot(settings: Settings):

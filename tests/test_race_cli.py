@@ -9,17 +9,7 @@ import pytest
 
 from engine.config import ConfigError, parse_config
 from engine.settings import Settings
-from tests.helpers import run_cli
-from tui.cli.main import main
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:
-        code = exit.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.helpers import cli, run_cli
 
 
 @pytest.mark.parametrize("command", [("run", "--device", "cpu"), ()])
