@@ -14,7 +14,7 @@ from pathlib import Path
 
 import textual
 
-from engine.settings import Settings
+from engine.settings.run_settings import Settings
 from tui.app import make_app
 
 STEPS = 50

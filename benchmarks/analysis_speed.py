@@ -11,11 +11,11 @@ import argparse
 import statistics
 import time
 
-from engine.analysis import analyse, estimate_lambda_max
-from engine.landscape import loss_grid
-from engine.optimum import least_squares
-from engine.problem import make_problem
-from engine.settings import Settings
+from engine.descent.problem import make_problem
+from engine.maths.curvature import analyse, estimate_lambda_max
+from engine.maths.landscape import loss_grid
+from engine.maths.optimum import least_squares
+from engine.settings.run_settings import Settings
 
 WINDOW = ((0.0, 2.0), (-5.0, 5.0))
 

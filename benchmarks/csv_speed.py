@@ -16,9 +16,9 @@ import tempfile
 import numpy as np
 
 READERS = {
-    "descent": "from engine.csv_data import read_csv; read = lambda p: read_csv(p, 'x', 'y')",
+    "descent": "from engine.data.csv_reader import read_csv; read = lambda p: read_csv(p, 'x', 'y')",
     "numpy.loadtxt": "import numpy as np; read = lambda p: np.loadtxt(p, delimiter=',', skiprows=1, usecols=(0, 1))",
-    "descent, line by line": "from engine.csv_data import _careful_columns, decode, read_bytes;"
+    "descent, line by line": "from engine.data.csv_reader import _careful_columns, decode, read_bytes;"
     " read = lambda p: _careful_columns(p, decode(p, read_bytes(p)), 'x', 'y')",
 }
 

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import torch
 
-from engine.descend import descend
-from engine.device import resolve_device
-from engine.errors import SettingError
-from engine.problem import make_problem
-from engine.settings import Settings
+from engine.descent.descend import descend
+from engine.descent.device import resolve_device
+from engine.descent.problem import make_problem
+from engine.settings.errors import SettingError
+from engine.settings.run_settings import Settings
 
 TARGETS = {100: 1.5, 1_000_000: 2.0}
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
@@ -127,7 +127,7 @@ def serve() -> None:
 def against_checkout(args: argparse.Namespace) -> None:
     old_root, new_root = Path(args.against).resolve(), HERE.parent.parent
     if not (old_root / "engine" / "descend.py").is_file():
-        raise SystemExit(f"engine_speed: --against {args.against}: no engine/descend.py there; give a checkout of the project")
+        raise SystemExit(f"engine_speed: --against {args.against}: no engine/descent/descend.py there; give a checkout of the project")
     # A second worker on the old checkout: old/old, the same code against itself, is this machine's noise
     # floor, printed beside new/old so a ratio a few % off 1 can be read as a change or as noise.
     old, again, new = Worker(old_root), Worker(old_root), Worker(new_root)

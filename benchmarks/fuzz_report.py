@@ -67,8 +67,8 @@ def _run(strategy, family: Family, case, cases: int) -> None:
 
 
 def csv_case(folder: Path):
-    from engine.csv_data import read_csv
-    from engine.errors import DataError
+    from engine.data.csv_reader import read_csv
+    from engine.settings.errors import DataError
 
     def case(content, x_column="1", y_column="2"):
         path = folder / "fuzz.csv"
@@ -100,11 +100,11 @@ def quirky_csv(draw):
 def degenerate_case(xs, ys):
     import numpy as np
 
-    from engine.data import Dataset
-    from engine.descend import descend
-    from engine.errors import DataError, SettingError
-    from engine.problem import make_problem
-    from engine.settings import Settings
+    from engine.data.synthetic import Dataset
+    from engine.descent.descend import descend
+    from engine.descent.problem import make_problem
+    from engine.settings.errors import DataError, SettingError
+    from engine.settings.run_settings import Settings
 
     try:
         problem = make_problem(Settings(steps=50, standardize=len(xs) % 2 == 0), Dataset(np.array(xs), np.array(ys), "fuzz"))
@@ -116,8 +116,8 @@ def degenerate_case(xs, ys):
 
 
 def setting_case(name, value):
-    from engine.errors import SettingError
-    from engine.settings import Settings, validate
+    from engine.settings.errors import SettingError
+    from engine.settings.run_settings import Settings, validate
 
     try:
         validate(Settings(**{name: value}))
@@ -127,9 +127,9 @@ def setting_case(name, value):
 
 
 def toml_case(text):
-    from engine.config import ConfigError, layered_settings, parse_config
-    from engine.errors import SettingError
-    from engine.presets import PRESETS
+    from engine.settings.config_file import ConfigError, layered_settings, parse_config
+    from engine.settings.errors import SettingError
+    from engine.settings.presets import PRESETS
 
     try:
         config = parse_config(text, "fuzz.toml")
@@ -142,7 +142,7 @@ def toml_case(text):
 
 
 def field_case(field, text):
-    from engine.settings import Settings
+    from engine.settings.run_settings import Settings
     from tui.widgets.setting_input import check
 
     value, problem = check(field, text, Settings())
@@ -152,7 +152,7 @@ def field_case(field, text):
 
 
 def cli_case(folder: Path):
-    from engine.settings import Settings
+    from engine.settings.run_settings import Settings
     from tui.cli.command import build_parser
     from tui.cli.run import run_headless
     from tui.cli.settings_sources import effective_settings
@@ -176,7 +176,7 @@ def cli_case(folder: Path):
 
 
 def subprocess_sample() -> Family:
-    from tests.test_fuzz_cli_options import cases, outcome
+    from tests.cli.test_fuzz_cli_options import cases, outcome
 
     family = Family("CLI options, real `descent run` processes")
     with tempfile.TemporaryDirectory() as folder:
@@ -200,11 +200,11 @@ def main() -> None:
 
     from dataclasses import fields
 
-    from engine.settings import SETTING_NAMES, Settings
-    from tests.test_fuzz_app_fields import TEXTS, TYPED
-    from tests.test_fuzz_cli_options import NASTY, run_options
-    from tests.test_fuzz_config import KEYS, RAW_VALUES, TOML_VALUES, _toml
-    from tests.test_fuzz_inputs import csv_texts, number_text, numbers
+    from engine.settings.run_settings import SETTING_NAMES, Settings
+    from tests.app.test_fuzz_app_fields import TEXTS, TYPED
+    from tests.cli.test_fuzz_cli_options import NASTY, run_options
+    from tests.cli.test_fuzz_inputs import csv_texts, number_text, numbers
+    from tests.engine.test_fuzz_config import KEYS, RAW_VALUES, TOML_VALUES, _toml
 
     numeric = [f.name for f in fields(Settings) if str(f.type) in ("int", "float")]
     with tempfile.TemporaryDirectory() as scratch:

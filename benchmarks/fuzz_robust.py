@@ -66,7 +66,7 @@ def option_case(flag, value):
 
 def print_config_case(folder: Path):
     """A --data name of any bytes: --print-config writes TOML that --config reads back to the same name, or refuses it."""
-    from engine.config import read_config
+    from engine.settings.config_file import read_config
 
     def case(raw: bytes):
         raw = raw.replace(b"/", b"_").replace(b"\x00", b"_") or b"_"
@@ -93,10 +93,10 @@ def print_config_case(folder: Path):
 def holdout_case(count, fraction):
     import numpy as np
 
-    from engine.data import Dataset
-    from engine.errors import SettingError
-    from engine.problem import make_problem
-    from engine.settings import Settings
+    from engine.data.synthetic import Dataset
+    from engine.descent.problem import make_problem
+    from engine.settings.errors import SettingError
+    from engine.settings.run_settings import Settings
 
     xs = np.arange(count, dtype=float)
     try:

@@ -12,8 +12,8 @@ import os
 import subprocess
 import sys
 
-from engine.memory import run_bytes
-from engine.settings import Settings
+from engine.data.memory_guard import run_bytes
+from engine.settings.run_settings import Settings
 
 TARGET_GB = {10_000_000: 1.5}
 MB = 1e6

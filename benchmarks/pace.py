@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import time
 
-from engine.settings import Settings
+from engine.settings.run_settings import Settings
 from tui.app import make_app
 
 PACE_TARGET_S = (4.5, 10.0)

@@ -19,8 +19,8 @@ import numpy as np
 from rich.style import Style
 from textual_plotext.plot import Plot
 
-from engine.data import synthesize
-from engine.settings import Settings
+from engine.data.synthetic import synthesize
+from engine.settings.run_settings import Settings
 from tui.widgets.fit_plot import CURVE_SAMPLES, LEGEND
 from tui.widgets.plotting.canvas import Picture, line_layer, points_layer
 from tui.widgets.plotting.downsample import braille_bits

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from engine.settings import Settings
+from engine.settings.run_settings import Settings
 from tui.app import make_app
 
 TARGET_RATIO = 0.70

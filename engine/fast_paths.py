@@ -8,7 +8,7 @@ torch's Python-side argument handling (measured, torch 2.13):
   matching shapes never need.
 Private means they may change or vanish in any torch release. So each is called once here, at import, on a
 tiny input and compared with the public result; any exception or difference and the public API is used
-instead. The fallbacks are public so that tests can run the engine on them (tests/test_fallback_paths.py).
+instead. The fallbacks are public so that tests can run the engine on them (tests/engine/test_fallback_paths.py).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 WAIT_S = 20.0
 """How long a Pilot test waits for a state: torch's first import alone takes seconds on a loaded 2-core machine.
 It only bounds a hang; nothing asserts how fast the state came."""
@@ -39,7 +39,7 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def last_snapshot(problem):
-    from engine.descend import descend
+    from engine.descent.descend import descend
 
     snapshot = None
     for snapshot in descend(problem):  # noqa: B007 - the last one is the point
@@ -49,8 +49,8 @@ def last_snapshot(problem):
 
 def run(settings, dataset=None):
     """(problem, first snapshot, last snapshot) of a CPU run."""
-    from engine.descend import descend
-    from engine.problem import make_problem
+    from engine.descent.descend import descend
+    from engine.descent.problem import make_problem
 
     problem = make_problem(settings.with_changes(device="cpu"), dataset)
     snapshots = list(descend(problem))

@@ -9,7 +9,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from engine.settings import Settings
+from engine.settings.run_settings import Settings
 from tui.key_order import KeysInOrder, split_escape
 from tui.literal import visible
 from tui.preset_commands import preset_commands, race_preset_commands
@@ -131,6 +131,6 @@ def make_app(
     lite: bool = False,
     tour: bool = False,
 ) -> DescentApp:
-    """The app for these settings (the defaults: the tutorial's run); `race`: racers instead (engine.racers.Racer, or
+    """The app for these settings (the defaults: the tutorial's run); `race`: racers instead (engine.settings.racers.Racer, or
     `OPT[@LR]` strings); `lite`: colourless plots; `tour`: open in the guided tour."""
     return DescentApp(settings or Settings(), fps=fps, dataset=dataset, race=race, lite=lite, tour=tour)

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from textual.app import SystemCommand
 
-from engine.presets import PRESETS, apply_preset
-from engine.settings import SETTING_NAMES, Settings
+from engine.settings.presets import PRESETS, apply_preset
+from engine.settings.run_settings import SETTING_NAMES, Settings
 
 
 def preset_settings(name: str, current: Settings) -> Settings:

@@ -71,7 +71,7 @@ def public_message(message: str, path: str | None = None, keep: tuple[str, ...] 
 
 def check_readable(path: str | None) -> None:
     """Raise DataError when a served app may not read `path`; nothing for an app in the user's own terminal."""
-    from engine.errors import DataError
+    from engine.settings.errors import DataError
 
     walls = fence()
     why = walls.data_refusal(path) if walls is not None else None

@@ -98,7 +98,7 @@ def run_command(argv: list[str] | None) -> int:
     settings = effective_settings(args)
     args.race = effective_race(args)
     if args.command == "run" and args.print_config:
-        from engine.config import config_text, toml_value
+        from engine.settings.config_file import config_text, toml_value
         from tui.cli.run import checked
 
         text = checked(config_text, settings)  # a --data name TOML can't hold: exit 2 naming --data
@@ -135,8 +135,8 @@ def run_command(argv: list[str] | None) -> int:
 
 
 def _race(text: str):
-    from engine.errors import SettingError
-    from engine.racers import parse_race
+    from engine.settings.errors import SettingError
+    from engine.settings.racers import parse_race
 
     try:
         return parse_race(text)
@@ -159,8 +159,8 @@ def _dataset_or_fail(settings):
     _fits_or_fail(settings)  # a CSV file: from its size, before it is read
     if settings.data is None:
         return None
-    from engine.csv_data import read_csv
-    from engine.errors import DataError
+    from engine.data.csv_reader import read_csv
+    from engine.settings.errors import DataError
 
     try:
         return read_csv(settings.data, settings.x_column, settings.y_column)
@@ -170,8 +170,8 @@ def _dataset_or_fail(settings):
 
 def _fits_or_fail(settings) -> None:
     """Too many points for free memory: one line before the screen opens, not a refusal inside it."""
-    from engine.errors import SettingError
-    from engine.memory import check_fits
+    from engine.data.memory_guard import check_fits
+    from engine.settings.errors import SettingError
 
     try:
         check_fits(settings)

@@ -7,7 +7,7 @@ import sys
 from dataclasses import MISSING, fields
 from typing import NoReturn
 
-from engine.settings import Settings, option_name
+from engine.settings.run_settings import Settings, option_name
 from tui.workers.pace import DEFAULT_FPS, LITE_FPS, MAX_FPS  # noqa: F401  (the command's --fps bounds)
 
 USAGE_ERROR = 2

@@ -6,8 +6,8 @@ import json
 import sys
 import time
 
-from engine.racers import Racer
-from engine.settings import Settings
+from engine.settings.racers import Racer
+from engine.settings.run_settings import Settings
 from tui.cli.report import run_report
 from tui.cli.run import EXIT_DIVERGED, EXIT_DONE, checked
 from tui.cli.stopping import signal_name, stop_signal, stopped_status
@@ -21,7 +21,7 @@ def descend_timed(problem):
     one-off start-up (lazy imports, state allocation) that would otherwise be charged to whichever
     racer happens to run first. None when not even step 0 was reached.
     """
-    from engine.descend import descend
+    from engine.descent.descend import descend
 
     generator = descend(problem)
     first = last = warm = None
@@ -49,10 +49,10 @@ def run_race(settings: Settings, racers: tuple[Racer | str, ...], as_json: bool 
     crawls), not a failure of the command; only a race nobody finished is one. ctrl+c ends the race
     at the racer it interrupts: the table shows who ran, and the exit is 130.
     """
-    from engine.analysis import analyse
-    from engine.optimum import least_squares
-    from engine.race import race_problems
-    from engine.race_words import excess, race_context, race_result, ranking, verdict
+    from engine.descent.race import race_problems
+    from engine.maths.curvature import analyse
+    from engine.maths.optimum import least_squares
+    from engine.words.race_verdict import excess, race_context, race_result, ranking, verdict
     from tui.cli.race_table import race_header, race_table
 
     problems = checked(race_problems, settings, racers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from engine.snapshot import Snapshot
+from engine.descent.snapshot import Snapshot
 
 
 def finite_or_none(value: float | None) -> float | None:
@@ -13,9 +13,9 @@ def finite_or_none(value: float | None) -> float | None:
 
 
 def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float, analysis=None, cast=None) -> dict:
-    """The `--json` object of one run; `analysis` (engine.analysis.Analysis) is of the problem as optimized,
-    `cast` (engine.precision.CastCheck) what float32 did to the data (None in float64)."""
-    from engine.optimum import excess_loss
+    """The `--json` object of one run; `analysis` (engine.maths.curvature.Analysis) is of the problem as optimized,
+    `cast` (engine.data.precision.CastCheck) what float32 did to the data (None in float64)."""
+    from engine.maths.optimum import excess_loss
 
     report = {
         "steps": last.step,
@@ -75,7 +75,7 @@ def summary_lines(report: dict, settings, analysis=None, notes=()) -> list[str]:
     if analysis is not None:
         lines.append(_curvature_line(analysis))
     if report["diverged"]:
-        from engine.explain import explain_divergence
+        from engine.words.explain import explain_divergence
 
         why = explain_divergence(report["diverged_at"], settings.lr, analysis, settings.optimizer, settings.standardize)
         lines.append(why.replace("Diverged", "DIVERGED", 1))
@@ -92,7 +92,7 @@ def _curvature_line(analysis) -> str:
     if not analysis.exact:
         limit = "" if analysis.lr_max is None or not math.isfinite(analysis.lr_max) else f", lr_max ≈ 2/λmax = {analysis.lr_max:.3g}"
         return f"curvature at the start (estimated): λmax ≈ {analysis.lambda_max:.4g}{limit}"
-    from engine.explain import kappa_short
+    from engine.words.explain import kappa_short
 
     kappa_text = kappa_short(analysis)
     kappa_text = kappa_text if kappa_text.startswith(">") else f"= {kappa_text}"
@@ -104,7 +104,7 @@ def _curvature_line(analysis) -> str:
 
 def _decay(settings) -> str:
     """", weight decay 0.01" where the update rule applies one (adamw's default among them); nothing otherwise."""
-    from engine.settings import weight_decay_of
+    from engine.settings.run_settings import weight_decay_of
 
     decay = weight_decay_of(settings)
     return f", weight decay {decay:g}" if decay else ""

@@ -7,8 +7,8 @@ import sys
 import time
 from contextlib import contextmanager
 
-from engine.errors import DataError, SettingError
-from engine.settings import Settings, option_name
+from engine.settings.errors import DataError, SettingError
+from engine.settings.run_settings import Settings, option_name
 from tui.cli.options import fail
 from tui.cli.report import run_report, summary_lines
 from tui.cli.stopping import signal_name, stop_signal, stopped_status, unbroken
@@ -31,7 +31,7 @@ def run_headless(
 
     `history` and `script` are files to export the run's steps (CSV) and a script reproducing it to.
     """
-    from engine.problem import make_problem
+    from engine.descent.problem import make_problem
 
     problem = checked(make_problem, settings)
     if script is not None:
@@ -71,10 +71,10 @@ def run_to_end(problem, history: str | None = None):
     ctrl+c stops it at once: the report is of the last complete step and says `interrupted`;
     None when not even the start was reached.
     """
-    from engine.analysis import analyse
-    from engine.descend import descend
-    from engine.explain import explain_end, explain_excess
-    from engine.optimum import least_squares
+    from engine.descent.descend import descend
+    from engine.maths.curvature import analyse
+    from engine.maths.optimum import least_squares
+    from engine.words.explain import explain_end, explain_excess
 
     settings = problem.settings
     optimum = least_squares(problem)

@@ -15,7 +15,7 @@ from dataclasses import fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from engine.settings import Settings, option_name
+from engine.settings.run_settings import Settings, option_name
 from tui.cli.serve_guard import is_loopback, is_wildcard
 
 SESSION_BYTES = 250_000_000
@@ -131,7 +131,7 @@ def app_command(args: argparse.Namespace, data_dir: Path | None = None) -> str:
 
 def serve(args: argparse.Namespace) -> int:
     """Serve the app on args.host:args.port until interrupted."""
-    from engine.memory import available_host_bytes
+    from engine.data.memory_guard import available_host_bytes
     from tui.cli.options import fail
     from tui.served import Fence
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 from dataclasses import fields
 
-from engine.config import ConfigError, layered_settings, read_config
-from engine.errors import SettingError
-from engine.presets import PRESETS
-from engine.settings import Settings, option_name
+from engine.settings.config_file import ConfigError, layered_settings, read_config
+from engine.settings.errors import SettingError
+from engine.settings.presets import PRESETS
+from engine.settings.run_settings import Settings, option_name
 from tui.cli.options import fail
 
 
@@ -58,7 +58,7 @@ def effective_race(args: argparse.Namespace):
         return config.race
     preset = getattr(args, "preset", None) or (config.preset if config is not None else None)
     if preset is not None and PRESETS[preset].race:
-        from engine.racers import parse_race
+        from engine.settings.racers import parse_race
 
         return parse_race(PRESETS[preset].race)
     return None

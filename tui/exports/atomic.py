@@ -117,7 +117,7 @@ def atomic_writer(path: str | os.PathLike, binary: bool = False, keep_existing: 
         _keep_mode(temporary, target)
         mode = "wb" if binary else "w"
         # backslashreplace: a screenshot showing a file name that is not UTF-8 (a surrogate) is still written, the byte
-        # as `\udcff`; TOML, which must round-trip, refuses such a name before it gets here (engine/config.py).
+        # as `\udcff`; TOML, which must round-trip, refuses such a name before it gets here (engine/settings/config_file.py).
         text_mode = {"encoding": "utf-8", "errors": "backslashreplace", "newline": ""}
         with os.fdopen(handle, mode, **({} if binary else text_mode)) as stream:
             yield stream

@@ -14,8 +14,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from engine.config import config_text
-from engine.settings import Settings
+from engine.settings.config_file import config_text
+from engine.settings.run_settings import Settings
 from tui.exports.atomic import ExportError
 from tui.exports.folder import export_folder
 from tui.served import served

@@ -9,9 +9,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.config import config_text
-from engine.errors import SettingError
-from engine.settings import Settings
+from engine.settings.config_file import config_text
+from engine.settings.errors import SettingError
+from engine.settings.run_settings import Settings
 from tui.exports.atomic import ExportError, write_atomic
 from tui.exports.script import ScriptUnsupported, script_text
 
@@ -51,8 +51,8 @@ def export_folder(
     `history_steps`: the history stops there (the app passes the steps taken so far: a run is
     deterministic, so its first k steps are those of the same settings with k steps).
     """
-    from engine.descend import descend
-    from engine.problem import make_problem
+    from engine.descent.descend import descend
+    from engine.descent.problem import make_problem
     from tui.exports.history import history_recorder
 
     folder = Path(folder)

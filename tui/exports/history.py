@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from engine.snapshot import Snapshot
+from engine.descent.snapshot import Snapshot
 from tui.exports.atomic import atomic_writer
 
 

@@ -1,7 +1,7 @@
 """`--export-script FILE.py`: a standalone, tutorial-like script that reproduces a run with torch and numpy.
 
-The script rebuilds the data from the seed as engine/data.py does, starts from the same draws as
-engine/model.py (engine/mlp.py for `mlp:H`), builds the same tensors (in the run's --dtype) and features, and takes
+The script rebuilds the data from the seed as engine/data/synthetic.py does, starts from the same draws as
+engine/models/linear_models.py (engine/models/mlp.py for `mlp:H`), builds the same tensors (in the run's --dtype) and features, and takes
 the same updates, on the same mini-batches when there are some (tui/script_descent.py writes the
 loop), so the loss it prints at the end equals the run's final loss. Every setting enters the script once, as a
 constant written with `repr`; the code around the constants is fixed text, so no setting can inject
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.data import Dataset, load_dataset
-from engine.settings import Settings, parse_model, validate, weight_decay_of
+from engine.data.synthetic import Dataset, load_dataset
+from engine.settings.run_settings import Settings, parse_model, validate, weight_decay_of
 from tui.exports.script_loop import descent_block
 
 MAX_EMBEDDED_POINTS = 20_000
-SMALL_N = 4096  # engine.model.SMALL_N, not imported: that module loads torch
+SMALL_N = 4096  # engine.models.linear_models.SMALL_N, not imported: that module loads torch
 
 
 class ScriptUnsupported(ValueError):
@@ -40,7 +40,7 @@ def _array(name: str, values: np.ndarray) -> str:
 
 def script_text(settings: Settings, dataset: Dataset | None = None) -> str:
     """The script's source; ScriptUnsupported for a CSV too large to embed, DataError for a bad CSV."""
-    from engine.problem import split_holdout  # engine.problem imports torch: the app's first paint must not wait for it
+    from engine.descent.problem import split_holdout  # engine.descent.problem imports torch: the app's first paint must not wait for it
 
     s = validate(settings)
     kind, size = parse_model(s.model)
@@ -50,7 +50,7 @@ def script_text(settings: Settings, dataset: Dataset | None = None) -> str:
     if s.data is not None and count > MAX_EMBEDDED_POINTS:
         raise ScriptUnsupported(f"embeds a CSV's points, at most {MAX_EMBEDDED_POINTS:,} (this one has {count:,})")
     train, _ = split_holdout(count, s.holdout, s.seed)
-    # As engine.minibatch.uses_batches: a batch as large as the training set is the full batch.
+    # As engine.descent.minibatch.uses_batches: a batch as large as the training set is the full batch.
     batched = s.batch_size is not None and s.batch_size < len(train)
     # A linear model's forward on given points (not the precomputed Φ) serves only the held-out points and batches.
     needs_model = s.holdout > 0 or batched

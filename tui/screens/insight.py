@@ -63,7 +63,7 @@ class Insight:
         if loss_curve is not None:
             loss_curve.display = False
         self.live = None
-        """The run's LiveAnalysis (engine.analysis), made in the prepare thread."""
+        """The run's LiveAnalysis (engine.maths.curvature), made in the prepare thread."""
         self.analysis = None
         """The newest Analysis: exact once per problem, or an estimate refreshed every few frames."""
         self.start_analysis = None
@@ -110,7 +110,7 @@ class Insight:
         if frame.path:
             self.path.extend(frame.path)
             if len(self.path) > 2 * PATH_POINTS:
-                from engine.landscape import thin_path
+                from engine.maths.landscape import thin_path
 
                 self.path = list(thin_path(np.array(self.path), PATH_POINTS))
 
@@ -125,7 +125,7 @@ class Insight:
 
     def divergence(self, snapshot, settings) -> str:
         """The status note for a divergence: the step, lr against lr_max (both numbers), and what to do."""
-        from engine.explain import APP_FIXES, explain_divergence
+        from engine.words.explain import APP_FIXES, explain_divergence
 
         text = explain_divergence(
             snapshot.diverged_at, settings.lr, self.start_analysis, settings.optimizer, settings.standardize, APP_FIXES
@@ -137,7 +137,7 @@ class Insight:
 
     def done(self, problem, snapshot, settings) -> None:
         """A finished run that stands where it does for a nameable reason (a stall along the valley, saturated units): say it."""
-        from engine.explain import APP_FIXES, explain_end
+        from engine.words.explain import APP_FIXES, explain_end
 
         text = explain_end(problem, snapshot, self.optimum, self.analysis, APP_FIXES)
         if text:
@@ -229,8 +229,8 @@ class Insight:
     def _lesson(self, settings) -> str | None:
         """Where κ is large and the rule is plain descent: what no lr, not even lr_best, can do, and what fixes it."""
         if self.analysis is None or not self.analysis.exact:
-            return None  # engine.explain loads torch, which the first paint must not wait for
-        from engine.explain import APP_FIXES, PLAIN_GD, explain_lr_best
+            return None  # engine.words.explain loads torch, which the first paint must not wait for
+        from engine.words.explain import APP_FIXES, PLAIN_GD, explain_lr_best
 
         if settings is not None and settings.optimizer not in PLAIN_GD:
             return None
@@ -238,8 +238,8 @@ class Insight:
 
     def _warning(self, lr: float, settings) -> str | None:
         if self.analysis is None:
-            return None  # nothing to warn with yet; and engine.explain loads torch, which the first paint must not wait for
-        from engine.explain import warn_lr
+            return None  # nothing to warn with yet; and engine.words.explain loads torch, which the first paint must not wait for
+        from engine.words.explain import warn_lr
 
         return warn_lr(self.analysis, lr, settings.optimizer, settings.momentum)
 

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from engine.settings import Settings
+from engine.settings.run_settings import Settings
 from tui.screens.exporter import WORKFLOW_BINDINGS, Exporter
 from tui.screens.help_screen import HelpScreen
 from tui.screens.insight import INSIGHT_BINDINGS, Insight
@@ -221,7 +221,7 @@ class MainScreen(Screen):
 
     @property
     def analysis(self):
-        """The newest Analysis of the run (engine.analysis), or None."""
+        """The newest Analysis of the run (engine.maths.curvature), or None."""
         return self.insight.analysis
 
     @property
@@ -272,7 +272,7 @@ class MainScreen(Screen):
 
     def apply(self, changes: dict, run: bool = False, restart: bool = False) -> None:
         """Apply changed settings: the run goes on from where it is when it can (`go_on`), unless `restart`."""
-        from engine.errors import SettingError
+        from engine.settings.errors import SettingError
 
         try:
             settings = self.settings.with_changes(**changes)
@@ -289,7 +289,7 @@ class MainScreen(Screen):
         """A run under way whose change keeps its data and model (lr, steps, rule, momentum, batch size)."""
         if self.state not in ("ready", "running", "paused") or self.runner is None or self.snapshot is None:
             return False
-        from engine.steer import steerable  # torch is loaded: the run exists
+        from engine.descent.steer import steerable  # torch is loaded: the run exists
 
         return steerable(self.settings, settings) and self.snapshot.step <= settings.steps
 
@@ -297,7 +297,7 @@ class MainScreen(Screen):
         """The run goes on from θ where it is, under `settings`, with a mark on the loss curve at this step."""
         import itertools
 
-        from engine.steer import go_on
+        from engine.descent.steer import go_on
 
         self.workers.cancel_group(self, "run")
         old, snapshot = self.runner, self.snapshot

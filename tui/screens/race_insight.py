@@ -8,7 +8,7 @@ import numpy as np
 from rich.text import Text
 from textual.binding import Binding
 
-from engine.landscape import thin_path
+from engine.maths.landscape import thin_path
 
 RACE_INSIGHT_BINDINGS = [
     Binding("l", "toggle_landscape", "Landscape", tooltip="every racer's path over the loss landscape, instead of the fit", id="landscape"),
@@ -61,7 +61,7 @@ class RaceInsight:
 
     def finish(self, snapshots: dict, names) -> None:
         """The race is over: rank it, put the verdict in the panel, and name the winner in a toast."""
-        from engine.race_words import brief, race_context, race_result, verdict
+        from engine.words.race_verdict import brief, race_context, race_result, verdict
 
         settings = {racer.name: racer.problem.settings for racer in self.screen.runner.racers}
         self.results = [race_result(name, settings[name], self.firsts[name], snapshots[name]) for name in names]

@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from engine.racers import Racer, parse_racer
-from engine.settings import Settings
+from engine.settings.racers import Racer, parse_racer
+from engine.settings.run_settings import Settings
 from tui.screens.help_screen import HelpScreen
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.screens.race_insight import RACE_INSIGHT_BINDINGS, RaceInsight

@@ -2,7 +2,7 @@
 
 Each racer's line starts with its marker in its colour (the same glyph the plots and the landscape draw).
 While racing it shows the racer's step, loss and parameters; once the race is over the lines are ranked,
-best first, with a few words on why each one trails (engine.race_words; the Analysis panel, y, has them whole).
+best first, with a few words on why each one trails (engine.words.race_verdict; the Analysis panel, y, has them whole).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A collaborator of MainScreen: the screen owns the keys and calls it; it mounts the tour's panel
 (tui/screens/tour.py) and the code pane (tui/widgets/code_pane.py) when first asked, and walks a step
-phase by phase (engine/phases.py, which loads torch: by then the run has loaded it).
+phase by phase (engine/maths/step_phases.py, which loads torch: by then the run has loaded it).
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ class Teaching:
 
     def next_phase(self) -> None:
         """n with the code pane: the next phase of a step; after the update the run takes that step."""
-        from engine.phases import step_phases, supports_phases
+        from engine.maths.step_phases import step_phases, supports_phases
 
         screen, code = self.screen, self.code_pane()
         if not code.display:

@@ -1,4 +1,4 @@
-"""The guided tour on the main screen: each stop's state applied, its text kept up to date (the stops: engine/tour.py).
+"""The guided tour on the main screen: each stop's state applied, its text kept up to date (the stops: engine/words/tour.py).
 
 A collaborator of MainScreen, made by `Teaching` when T is pressed (or by `descent tour`). A stop restarts the run
 with its settings and sets the views; the race stop opens the race screen over the main one, with a panel of its own.
@@ -7,8 +7,8 @@ Leaving keeps whatever is on screen.
 
 from __future__ import annotations
 
-from engine.settings import Settings
-from engine.tour import STOPS, Scene, stop_settings, words
+from engine.settings.run_settings import Settings
+from engine.words.tour import STOPS, Scene, stop_settings, words
 from tui.screens.race_screen import RaceScreen
 from tui.widgets.parameter_panel import FIELDS
 from tui.widgets.tour_panel import TourPanel

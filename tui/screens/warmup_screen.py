@@ -13,7 +13,7 @@ SHOWN = (0, 1, 2, 50, 98, 99)
 
 
 def warmup_text() -> str:
-    from engine.autograd_demo import warmup_demo
+    from engine.maths.gradient_check import warmup_demo
 
     demo = warmup_demo()
     rows = [

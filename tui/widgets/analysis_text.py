@@ -9,7 +9,7 @@ import math
 
 from rich.text import Text
 
-BEYOND_DOUBLE = 1e15  # engine.explain.BEYOND_DOUBLE, not imported: engine.explain loads torch, and the app draws before it has
+BEYOND_DOUBLE = 1e15  # engine.words.explain.BEYOND_DOUBLE, not imported: engine.words.explain loads torch, and the app draws before it has
 
 
 def _g(value: float | None) -> str:
@@ -24,13 +24,13 @@ def _kappa(value: float | None) -> str:
     if value is None:
         return "–"
     if not math.isinf(value) and value > BEYOND_DOUBLE:
-        return "> 1e15"  # λmin is below float64's rounding of λmax: a bound, not a figure (engine.explain)
+        return "> 1e15"  # λmin is below float64's rounding of λmax: a bound, not a figure (engine.words.explain)
     return "∞" if math.isinf(value) else f"{value:,.0f}"
 
 
 def steps_phrase(analysis, lr: float) -> str:
     """What the eigenvalues predict at this lr: steps for plain gradient descent to shrink the error 1000×."""
-    from engine.analysis import predicted_steps
+    from engine.maths.curvature import predicted_steps
 
     steps = predicted_steps(analysis, lr)
     if steps is None:

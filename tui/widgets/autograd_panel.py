@@ -27,7 +27,7 @@ class AutogradPanel(Widget):
         return self._body
 
     def show(self, problem, snapshot) -> None:
-        from engine.autograd_demo import COMPUTATION, gradient_check  # imports torch: not before a run exists
+        from engine.maths.gradient_check import COMPUTATION, gradient_check  # imports torch: not before a run exists
 
         title = Text.assemble(("Autograd", "bold"), (f" at step {snapshot.step:,}", "dim"))
         check = gradient_check(problem, snapshot)

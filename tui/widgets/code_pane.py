@@ -2,7 +2,7 @@
 
 The lines are the exported script's own (tui/exports/script.py), from `def predict()` to the end of the loop:
 no second generator of code. Beside the lines that compute something the pane writes its value now (ŷ, the
-loss, theta.grad, theta, step). `n` walks one step phase by phase (engine/phases.py): forward, loss,
+loss, theta.grad, theta, step). `n` walks one step phase by phase (engine/maths/step_phases.py): forward, loss,
 backward, update; the phase's line is marked ▶ (visible without colour) and highlighted.
 """
 
@@ -73,9 +73,9 @@ class CodePane(Widget):
         """Why the lines or the phases can't be shown for these settings, or empty."""
         self._for = None  # the settings the lines were made for
         self.phases = None
-        """The step being walked (engine.phases.step_phases), or None between steps."""
+        """The step being walked (engine.maths.step_phases.step_phases), or None between steps."""
         self.phase = None
-        """The newest engine.phases.Phase shown, or None."""
+        """The newest engine.maths.step_phases.Phase shown, or None."""
         self.values: dict[str, str] = {}
         """Value beside each phase's line, by phase name."""
 

@@ -95,7 +95,7 @@ class LandscapeView(Widget):
         return max(2, width), max(2, height - 2)
 
     def _window(self):
-        from engine.landscape import landscape_window, loss_grid
+        from engine.maths.landscape import landscape_window, loss_grid
 
         points = self.path if self.now is None else np.vstack([self.path, self.now[None, :2]]) if len(self.path) else self.now[None, :2]
         size = self.grid_size()
@@ -133,7 +133,7 @@ class LandscapeView(Widget):
         """The picture: a legend (Text), one list of Segments per grid row (b grows upwards), the ranges (Text)."""
         if self.problem is None or self.now is None:
             return [Text("loss landscape: waiting for the run", style="dim")]
-        from engine.landscape import path_cells
+        from engine.maths.landscape import path_cells
 
         landscape = self._window()
         shade, what = self.shading(landscape)
@@ -224,7 +224,7 @@ class LandscapeView(Widget):
 
     def cell_of(self, vector) -> tuple[int, int]:
         """(display row, column) of a point in the grid as drawn: for the tests."""
-        from engine.landscape import path_cells
+        from engine.maths.landscape import path_cells
 
         landscape = self._window()
         r, c = path_cells(landscape, np.asarray(vector)[:2])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from textual_plotext import PlotextPlot
 
-from engine.loss_curve import LossCurve, one_parameter
+from engine.maths.loss_over_k import LossCurve, one_parameter
 
 CURVE_SAMPLES = 96
 TANGENT_SPAN = 0.2

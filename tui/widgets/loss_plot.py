@@ -13,13 +13,13 @@ import numpy as np
 from rich.color import Color
 from rich.style import Style
 
-from engine.history import History
+from engine.descent.history import History
 from tui.widgets.plotting.canvas import Picture, line_layer
 from tui.widgets.plotting.layered_plot import LayeredPlot
 from tui.widgets.plotting.ticks import CHROME_ROWS, even_axis
 
 HISTORY_ROWS = 2048
-"""(step, loss) rows kept however long the run: first, last, extremes and an even spread (engine.history)."""
+"""(step, loss) rows kept however long the run: first, last, extremes and an even spread (engine.descent.history)."""
 LIMIT_GRID = 0.25
 """The log10 axis's limits snap outward to quarters of a decade: it is rebuilt only when the curve leaves them."""
 CURVE_STYLE = Style(color=Color.from_ansi(208))  # plotext's "orange"

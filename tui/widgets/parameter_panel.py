@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from engine.settings import Settings
+from engine.settings.run_settings import Settings
 from tui.literal import visible
 from tui.widgets.setting_input import SettingValidator, check, format_value
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from textual_plotext import PlotextPlot
 
-from engine.history import History
+from engine.descent.history import History
 from tui.widgets.fit_plot import CURVE_SAMPLES
 from tui.widgets.loss_plot import HISTORY_ROWS, log10_rows
 from tui.widgets.plotting.downsample import axis_limits, canvas_dots, reduce_points

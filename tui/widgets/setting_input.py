@@ -7,8 +7,8 @@ from dataclasses import Field, replace
 
 from textual.validation import ValidationResult, Validator
 
-from engine.errors import SettingError
-from engine.settings import Settings, validate
+from engine.settings.errors import SettingError
+from engine.settings.run_settings import Settings, validate
 from tui.served import check_readable
 
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from textual.message import Message
 
-from engine.errors import DataError, SettingError
-from engine.memory import check_fits
-from engine.settings import Settings
+from engine.data.memory_guard import check_fits
+from engine.settings.errors import DataError, SettingError
+from engine.settings.run_settings import Settings
 from tui.served import check_readable, data_error_text
 
 SHOWN_WAIT_S = 1.0
@@ -67,7 +67,7 @@ def prepare(
     """
     try:
         if dataset is None:
-            from engine.data import load_dataset
+            from engine.data.synthetic import load_dataset
 
             check_fits(settings)  # before the points exist (a CSV file: from its size): refusing must not need the memory it refuses
             check_readable(settings.data)  # served to a browser: only the host's data folder
@@ -77,16 +77,16 @@ def prepare(
             shown.wait(SHOWN_WAIT_S)
         if cancelled():
             return
-        from engine.descend import descend
-        from engine.optimum import least_squares
-        from engine.problem import make_problem
+        from engine.descent.descend import descend
+        from engine.descent.problem import make_problem
+        from engine.maths.optimum import least_squares
 
         problem = make_problem(settings, dataset)
         optimum = least_squares(problem)
         if start is None:
             generator = descend(problem)
         else:
-            from engine.steer import go_on
+            from engine.descent.steer import go_on
 
             _, generator = go_on(problem, settings, start, 0)
         first = next(generator)
@@ -110,7 +110,7 @@ def analyse_start(problem, first):
 
     Before the run starts nothing else touches the model, so estimating here is safe for any model.
     """
-    from engine.analysis import LiveAnalysis
+    from engine.maths.curvature import LiveAnalysis
 
     live = LiveAnalysis(problem, every=ANALYSIS_EVERY)
     try:

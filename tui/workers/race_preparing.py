@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from engine.racers import Racer
-from engine.settings import Settings
+from engine.settings.racers import Racer
+from engine.settings.run_settings import Settings
 from tui.workers.race_runner import RacerRun
 
 
@@ -18,10 +18,10 @@ class RaceReady(Message):
 
 def prepare_race(settings: Settings, racers: tuple[Racer, ...], run_id: int, post) -> None:
     """Every racer's problem on one dataset from one start, and its first snapshot. Runs in a thread."""
-    from engine.analysis import analyse
-    from engine.descend import descend
-    from engine.optimum import least_squares
-    from engine.race import race_problems
+    from engine.descent.descend import descend
+    from engine.descent.race import race_problems
+    from engine.maths.curvature import analyse
+    from engine.maths.optimum import least_squares
 
     runners, analysis = [], None
     for label, problem in race_problems(settings, racers):

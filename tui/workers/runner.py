@@ -32,7 +32,7 @@ class Frame(Message):
         self.final = final
         """The worker stopped after this frame (finished, cancelled or its step limit reached)."""
         self.analysis = analysis
-        """The curvature at this snapshot (engine.analysis), when the runner was given a `LiveAnalysis`."""
+        """The curvature at this snapshot (engine.maths.curvature), when the runner was given a `LiveAnalysis`."""
         self.path = path or []
         """θ (as fitted) at every `path_every`-th step since the last frame, for the loss landscape."""
 

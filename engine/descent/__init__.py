@@ -1,0 +1,1 @@
+"""The descent itself: the problem on its device, losses, optimizers and the stepwise loop."""
