@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tui.cli.command import build_parser
-from tui.cli.serve import app_command
+from tui.cli.serve import SAFE_START, app_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,8 +55,8 @@ def test_the_served_app_gets_the_settings_serve_was_given(tmp_path):
     args = build_parser().parse_args(
         ["serve", "--lr", "0.001", "--standardize", "--preset", "race", "--config", str(config), "--theme", "nord", "--x-column", "a b"]
     )
-    words = shlex.split(app_command(args))
-    assert words[:3] == [sys.executable, "-m", "tui.cli"]
+    words = app_command(args)
+    assert words[:3] == [sys.executable, "-c", SAFE_START]
     assert words[3:] == [
         "--x-column", "a b", "--lr", "0.001", "--standardize", "--preset", "race", "--config", str(config.resolve()), "--theme", "nord"
     ]  # fmt: skip

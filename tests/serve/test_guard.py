@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import shlex
+import sys
 
 import pytest
 
 from tui.cli.command import build_parser
-from tui.cli.serve import SESSION_BYTES, UNKNOWN_MEMORY_SESSIONS, app_command, default_max_sessions, public_url, reach_line
+from tui.cli.serve import SAFE_START, SESSION_BYTES, UNKNOWN_MEMORY_SESSIONS, app_command, default_max_sessions, public_url, reach_line
 from tui.cli.serve_guard import (
     MAX_COLUMNS,
     MAX_ROWS,
@@ -153,14 +153,11 @@ def test_max_sessions_is_a_whole_number_from_one():
             build_parser().parse_args(["serve", "--max-sessions", bad])
 
 
-def test_with_a_data_dir_the_app_starts_in_it(tmp_path):
-    folder = tmp_path / "data folder"
+def test_the_app_starts_without_a_shell_and_without_its_folder_on_the_import_path(tmp_path):
     args = build_parser().parse_args(["serve", "--lr", "0.001"])
-    command = app_command(args, folder)
-    assert command.startswith(f"cd {shlex.quote(str(folder))} && exec ")
-    words = shlex.split(command)
-    assert words[:4] == ["cd", str(folder), "&&", "exec"]
-    assert words[5:] == ["-m", "tui.cli", "--lr", "0.001"]
+    words = app_command(args)
+    assert words[:3] == [sys.executable, "-c", SAFE_START]
+    assert words[3:] == ["--lr", "0.001"]
 
 
 def serve_without_listening(monkeypatch, *argv: str):
@@ -176,6 +173,7 @@ def serve_without_listening(monkeypatch, *argv: str):
 
 def test_serving_every_address_says_so_in_one_line(monkeypatch, capsys):
     server = serve_without_listening(monkeypatch, "--host", "0.0.0.0", "--public-url", "http://192.168.1.20:8000", "--max-sessions", "30")
+    server.announce()  # what it says once it listens
     err = capsys.readouterr().err
     assert err == (
         "descent: listening on every address of this machine, port 8000: anyone who can reach this machine on that port "
@@ -189,10 +187,11 @@ def test_serving_loopback_says_nothing_and_takes_its_limit_from_free_memory(monk
 
     monkeypatch.setattr(engine.data.memory_guard, "available_host_bytes", lambda: 8 * SESSION_BYTES)
     server = serve_without_listening(monkeypatch, "--data-dir", str(tmp_path))
+    server.announce()
     assert capsys.readouterr().err == ""
     assert server.max_sessions == 6 and server.public_url == "http://127.0.0.1:8000"
     assert server.data_dir == str(tmp_path.resolve())
-    assert server.command.startswith(f"cd {shlex.quote(str(tmp_path.resolve()))} && exec ")
+    assert server.argv[:3] == app_command(build_parser().parse_args(["serve"]))  # run in the data folder, by the server
 
 
 def test_the_hosts_own_data_file_must_be_inside_the_data_dir(monkeypatch, capsys, tmp_path):
@@ -200,7 +199,7 @@ def test_the_hosts_own_data_file_must_be_inside_the_data_dir(monkeypatch, capsys
     (tmp_path / "in" / "points.csv").write_text("x,y\n0,1\n1,2\n")
     (tmp_path / "out.csv").write_text("x,y\n0,1\n1,2\n")
     server = serve_without_listening(monkeypatch, "--data-dir", str(tmp_path / "in"), "--data", str(tmp_path / "in" / "points.csv"))
-    assert shlex.split(server.command)[-2:] == ["--data", str((tmp_path / "in" / "points.csv").resolve())]
+    assert server.argv[-2:] == ["--data", str((tmp_path / "in" / "points.csv").resolve())]
     with pytest.raises(SystemExit) as exit_:
         serve_without_listening(monkeypatch, "--data-dir", str(tmp_path / "in"), "--data", str(tmp_path / "out.csv"))
     assert exit_.value.code == 2

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import shlex
 import socket
 import sys
 
@@ -56,13 +54,17 @@ class Served:
     def __init__(self, max_sessions: int = 4, data_dir: str | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = shlex.join([sys.executable, "-c", STAND_IN])
         self.server = FencedServer(
-            command, host="127.0.0.1", port=self.port, public_url=self.url, max_sessions=max_sessions, data_dir=data_dir
+            [sys.executable, "-c", STAND_IN],
+            host="127.0.0.1",
+            port=self.port,
+            public_url=self.url,
+            max_sessions=max_sessions,
+            data_dir=data_dir,
         )
 
     async def __aenter__(self):
-        self.test_server = TestServer(await self.server._make_app(), host="127.0.0.1", port=self.port)
+        self.test_server = TestServer(self.server.build_app(), host="127.0.0.1", port=self.port)
         await self.test_server.start_server()
         self.client = aiohttp.ClientSession()
         return self
@@ -97,7 +99,7 @@ async def read_until(ws, marker: str, limit_s: float = 30.0) -> str:
 async def test_the_app_hears_it_is_served_and_keys_reach_it(tmp_path):
     async with Served(data_dir=str(tmp_path)) as served, served.connect() as ws:
         hello = await read_until(ws, ";")
-        assert hello == f"env 1 {tmp_path} {os.getcwd()} 100x30;"
+        assert hello == f"env 1 {tmp_path} {tmp_path} 100x30;"  # the app runs in the data folder
         await ws.send_json(["stdin", "q"])
         assert await read_until(ws, "stdin q;") == "stdin q;"
         await ws.send_json(["ping", "123"])
@@ -198,12 +200,12 @@ def test_log_records_with_a_traceback_leave_as_one_line():
 
 
 async def test_an_app_that_will_not_quit_is_killed_when_its_browser_leaves(monkeypatch):
-    import tui.cli.serve_server as serve_server
+    import tui.cli.serve_process as serve_process
 
-    monkeypatch.setattr(serve_server, "APP_EXIT_S", 0.5)
+    monkeypatch.setattr(serve_process, "APP_EXIT_S", 0.5)
     stubborn = "import sys, time; sys.stdout.write('__GANGLION__\\n'); sys.stdout.flush(); time.sleep(120)"
     async with Served() as served:
-        served.server.command = shlex.join([sys.executable, "-c", stubborn])
+        served.server.argv = [sys.executable, "-c", stubborn]
         async with served.connect():
             for _ in range(200):
                 if served.server.sessions == 1:

@@ -1,14 +1,14 @@
 """`descent serve`: the app in a browser, for workshops where people watch on their laptops.
 
-textual-serve runs one `descent` app process per browser connection and streams it over a websocket
-(tui.cli.serve_server fences it: one Origin, bounded sessions, capped terminals). Each app is told it is
-served (tui.served): it reads only files inside `--data-dir`, and its exports become the browser's downloads.
+One `descent` app process per browser connection (with --present: one for the room, tui.cli.serve_present),
+streamed over a websocket with textual-serve's page (tui.cli.serve_server fences it: one Origin, bounded sessions,
+capped terminals and frames, a memory cap and a bounded end for each app). Each app is told it is served
+(tui.served): it reads only files inside `--data-dir`, and its exports become the browser's downloads.
 """
 
 from __future__ import annotations
 
 import argparse
-import shlex
 import socket
 import sys
 from dataclasses import fields
@@ -26,12 +26,20 @@ MEMORY_SHARE = 0.75
 """The part of free memory the default --max-sessions spends: the rest is for the server, the system and spikes."""
 UNKNOWN_MEMORY_SESSIONS = 8
 """The default --max-sessions where free memory can't be read."""
+DEFAULT_SESSION_MB = 1000
+"""--session-memory's default: about three times what a session takes after a long run (SESSION_BYTES' RSS), so only a
+runaway app (a flood of keys grew one to 1 GB in 10 s) meets it."""
+MIN_SESSION_MB = 400
+"""Below this an app can't load torch and draw a screen: every session would end at start."""
+SAFE_START = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; from tui.cli.main import main; sys.exit(main())"
+"""How a served app starts: as `python -m tui.cli`, but without the folder it runs in (the data folder) first on its
+import path, where `-m` and `-c` put it: a `csv.py` placed there must not run in every session (Python 3.10 has no -P)."""
 
 
 def add_serve_options(parser: argparse.ArgumentParser) -> None:
     host_help = "address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: every address)"
     parser.add_argument("--host", default="127.0.0.1", help=host_help)
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument("--port", type=_port, default=8000, help="port to listen on, 0 to 65535 (default: 8000; 0: a free one, announced)")
     parser.add_argument(
         "--public-url", metavar="URL", default=None, help="the address browsers open, e.g. http://192.168.1.20:8000 (default: http://HOST:PORT)"
     )
@@ -39,6 +47,38 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         "--max-sessions", metavar="N", type=_sessions, default=None, help="browsers served at once (default: as many as free memory holds)"
     )
     parser.add_argument("--data-dir", metavar="DIR", default=None, help="the folder whose CSV files participants may load (default: none)")
+    parser.add_argument(
+        "--session-memory",
+        metavar="MB",
+        type=_megabytes,
+        default=DEFAULT_SESSION_MB,
+        help=f"a session's app is ended when its resident memory passes MB megabytes (default: {DEFAULT_SESSION_MB})",
+    )
+    parser.add_argument(
+        "--present",
+        action="store_true",
+        help="one app for the room: the first browser drives it, every other browser watches the same screen (read-only)",
+    )
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 0 to 65535 (got {value})")
+    return value
+
+
+def _megabytes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of megabytes") from None
+    if value < MIN_SESSION_MB:
+        raise argparse.ArgumentTypeError(f"must be at least {MIN_SESSION_MB} (an app with torch loaded takes about 300; got {value})")
+    return value
 
 
 def _sessions(text: str) -> int:
@@ -103,9 +143,10 @@ def data_folder(given: str | None) -> Path | None:
     return folder
 
 
-def app_command(args: argparse.Namespace, data_dir: Path | None = None) -> str:
-    """The shell command that starts the app with the options `descent serve` was given (in `data_dir`, if any)."""
-    words = [sys.executable, "-m", "tui.cli"]
+def app_command(args: argparse.Namespace) -> list[str]:
+    """The words that start the app with the options `descent serve` was given: no shell, and the folder the app
+    runs in (the data folder, if any: a participant names a file as it is there) is not on its import path."""
+    words = [sys.executable, "-c", SAFE_START]
     for f in fields(Settings):
         value = getattr(args, f.name, None)
         if value is None:
@@ -123,10 +164,7 @@ def app_command(args: argparse.Namespace, data_dir: Path | None = None) -> str:
         words += ["--theme", args.theme]
     if getattr(args, "race", None):
         words += ["--race", ",".join(getattr(racer, "spec", racer) for racer in args.race)]
-    if data_dir is not None:
-        # The app runs in the data folder, so a participant names a file as it is there ("points.csv").
-        return f"cd {shlex.quote(str(data_dir))} && exec {shlex.join(words)}"
-    return shlex.join(words)
+    return words
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -147,19 +185,19 @@ def serve(args: argparse.Namespace) -> int:
             fail(f"--data: under serve the file must be inside --data-dir ({args.data!r} is not)")
         args.data = str(Path(args.data).resolve())
     max_sessions = args.max_sessions or default_max_sessions(available_host_bytes())
-    line = reach_line(args.host, args.port, url, max_sessions)
-    if line:
-        print(line, file=sys.stderr)
+    del url  # checked above; the server works it out again once it knows its port (--port 0)
 
     from tui.cli.serve_server import FencedServer
 
     server = FencedServer(
-        app_command(args, data_dir),
+        app_command(args),
         host=args.host,
         port=args.port,
-        public_url=url,
+        public_url=args.public_url and args.public_url.strip().rstrip("/"),
         max_sessions=max_sessions,
         data_dir=None if data_dir is None else str(data_dir),
+        session_memory=args.session_memory * 1_000_000,
+        present=args.present,
     )
     try:
         server.serve()
