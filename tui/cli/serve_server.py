@@ -168,9 +168,19 @@ class FencedServer(Server):
     def serve(self) -> None:
         """Serve until ctrl+c or SIGTERM; OSError when the address can't be listened on."""
         self.initialize_logging()
-        asyncio.run(self._serve())
 
-    async def _serve(self) -> None:
+        async def until_signalled() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError):
+                    loop.add_signal_handler(signum, stop.set)
+            await self.run(stop)
+
+        asyncio.run(until_signalled())
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Listen, announce the address, serve until `stop` is set, then end every session and close."""
         runner = web.AppRunner(self.build_app(), handle_signals=False, keepalive_timeout=IDLE_S, shutdown_timeout=1.0)
         await runner.setup()
         try:
@@ -178,11 +188,6 @@ class FencedServer(Server):
             await site.start()
             self.bound(runner.addresses[0][1])
             self.announce()
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError):
-                    loop.add_signal_handler(signum, stop.set)
             await stop.wait()
             print("descent: stopping: ending every session", flush=True)
             await self.end_sessions()
