@@ -6,7 +6,10 @@ reads the app process's memory from /proc: RSS (what `ps` shows), and PSS and pr
 each, as torch's libraries are shared between them). One session at 80×24, one asking for 10,000×10,000
 (the server caps it at tui.cli.serve_guard's MAX_COLUMNS×MAX_ROWS). Its private memory is set beside
 tui.cli.serve's SESSION_BYTES, the figure the default --max-sessions divides free memory by.
-Usage: python benchmarks/serve_memory.py [--timeout 120]
+With --watchers N, `descent serve --present` instead: one presenter runs the 1000 steps, then N watchers join
+(each a websocket reading all it is sent, as a page does); the server's and the app's RSS are printed before and
+after, and what each watcher adds.
+Usage: python benchmarks/serve_memory.py [--timeout 120] [--watchers 30]
 """
 
 from __future__ import annotations
@@ -93,10 +96,81 @@ async def one_session(port: int, width: int, height: int, server_pid: int, timeo
     return total, ready_s or float("nan")
 
 
+async def present_room(port: int, watchers: int, server_pid: int, timeout: float) -> list[tuple[str, int, int, int]]:
+    """(moment, watchers, server RSS, app RSS) with the presenter alone after its run, then with every watcher in."""
+    url = f"http://127.0.0.1:{port}"
+    headers = {"Origin": url}
+
+    def rss() -> tuple[int, int]:
+        apps = [pid for pid in descendants(server_pid) if "tui.cli" in Path(f"/proc/{pid}/cmdline").read_text()]
+        return memory(server_pid)["rss"], sum(memory(pid)["rss"] for pid in apps)
+
+    async def drain(ws, got: dict) -> None:
+        async for message in ws:
+            if message.type == aiohttp.WSMsgType.BINARY:
+                got["bytes"] += len(message.data)
+            elif message.type == aiohttp.WSMsgType.TEXT and '"watcher"' in message.data:
+                got["told"] = True
+
+    rows = []
+    async with aiohttp.ClientSession() as client:
+        presenter = await client.ws_connect(f"ws://127.0.0.1:{port}/ws?width=80&height=24", headers=headers)
+        seen, ran, deadline = b"", False, time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            message = await presenter.receive(timeout=max(0.1, deadline - time.monotonic()))
+            if message.type != aiohttp.WSMsgType.BINARY:
+                continue
+            seen = (seen + message.data)[-4096:]
+            if not ran and b"ready" in seen:
+                ran = True
+                await presenter.send_json(["stdin", " "])
+            elif ran and b"done" in seen:
+                break
+        else:
+            raise SystemExit(f"no finished run within {timeout} s")
+        rows.append(("presenter alone, after its run", 0, *rss()))
+        sockets, got = [], [{"bytes": 0, "told": False} for _ in range(watchers)]
+        for index in range(watchers):
+            ws = await client.ws_connect(f"ws://127.0.0.1:{port}/ws?width=120&height=40", headers=headers)
+            sockets.append((ws, asyncio.create_task(drain(ws, got[index]))))
+        while time.monotonic() < deadline and not all(each["told"] and each["bytes"] > 10_000 for each in got):
+            await asyncio.sleep(0.2)  # every watcher told the presenter's size and sent the whole screen
+        await asyncio.sleep(1.0)
+        rows.append((f"{watchers} watchers in, each sent the screen", watchers, *rss()))
+        for ws, task in sockets:
+            await ws.close()
+            task.cancel()
+        await presenter.close()
+    return rows
+
+
+def present_main(args: argparse.Namespace) -> None:
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "tui.cli", "serve", "--present", "--port", str(port), "--max-sessions", str(args.watchers + 1)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        server.stdout.readline()  # printed once it listens
+        rows = asyncio.run(present_room(port, args.watchers, server.pid, args.timeout))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print("`descent serve --present`: one app process for the room; RSS of the server and of the app")
+    for moment, _, server_rss, app_rss in rows:
+        print(f"{moment:>40}: server {server_rss / MB:6.1f} MB  app {app_rss / MB:6.1f} MB  together {(server_rss + app_rss) / MB:6.1f} MB")
+    (_, _, server0, app0), (_, n, server1, app1) = rows
+    each = ((server1 + app1) - (server0 + app0)) / n
+    print(f"each watcher adds {each / MB:.2f} MB (server {(server1 - server0) / n / MB:.2f}, app {(app1 - app0) / n / MB:.2f})")
+    print(f"without --present, {n + 1} browsers are {n + 1} app processes of about {app0 / MB:.0f} MB RSS each")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a session may take to finish its run")
+    parser.add_argument("--watchers", type=int, default=0, help="measure `descent serve --present` with this many watchers")
     args = parser.parse_args()
+    if args.watchers > 0:
+        return present_main(args)
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "tui.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--max-sessions", "2"]
