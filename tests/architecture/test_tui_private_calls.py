@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from textual_plotext import Plot
 
@@ -53,3 +56,46 @@ def test_the_plot_sizer_falls_back_to_plotsize_when_the_private_call_fails(monke
 def test_the_plot_sizer_falls_back_when_the_size_does_not_stick(monkeypatch):
     monkeypatch.setattr(Plot, "_set_size", lambda self, width=None, height=None: None)
     assert layered_plot._plot_sizer().__name__ == "public"
+
+
+SERVE_MODULES = ["tui/cli/serve.py", "tui/cli/serve_server.py", "tui/cli/serve_process.py", "tui/cli/serve_present.py"]
+SERVE_MODULES += ["tui/cli/serve_packets.py", "tui/served_driver.py"]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _private_reads(path: str, root: Path = ROOT) -> list[str]:
+    """`x._name` where x isn't `self`, and `self._name` neither assigned nor defined in the module (a parent's)."""
+    tree = ast.parse((root / path).read_text())
+    own = {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    own |= {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            is_self = isinstance(node.value, ast.Name) and node.value.id == "self"
+            if not is_self or node.attr not in own:
+                found.append(f"{path}:{node.lineno} {ast.unparse(node)}")
+        parts = (node.module or "").split(".") if isinstance(node, ast.ImportFrom) else []
+        if any(part.startswith("_") and not part.startswith("__") for part in parts):
+            found.append(f"{path}:{node.lineno} from {node.module}")
+    return found
+
+
+@pytest.mark.parametrize("path", SERVE_MODULES)
+def test_serve_uses_no_private_part_of_textual_serve_or_textual(path):
+    # textual-serve's AppService._build_environment, ._process and ._task (and Server._make_app, the driver's ._app,
+    # the private _binary_encode module) are gone: the app processes and the page's routes are descent's own.
+    assert _private_reads(path) == []
+
+
+def test_the_private_reads_check_finds_a_parents_private(tmp_path):
+    # As the old tui/cli/serve_server.py read AppService's: its own attributes pass, a parent's or another's don't.
+    old = "from textual_serve._binary_encode import load\nclass A(B):\n    def f(self):\n        self._own = 1\n"
+    (tmp_path / "old.py").write_text(old + "        return self._own, self._process, x._task\n")
+    found = [line.split(" ", 1)[1] for line in _private_reads("old.py", tmp_path)]
+    assert sorted(found) == ["from textual_serve._binary_encode", "self._process", "x._task"]
