@@ -115,8 +115,8 @@ class AppProcess:
 
     async def _write(self, packet: bytes) -> bool:
         stdin = self.process.stdin if self.process is not None else None
-        if stdin is None or stdin.is_closing() or self._closed.is_set():
-            return False
+        if stdin is None or stdin.is_closing() or self._closed.is_set() or self.ended_by is not None:
+            return False  # gone, or being killed: a write could only wait
         try:
             stdin.write(packet)
             await asyncio.wait_for(stdin.drain(), INPUT_STALL_S)
