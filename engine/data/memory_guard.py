@@ -67,7 +67,8 @@ def available_host_bytes() -> int | None:
     free = _meminfo_available()
     if free is None:
         free = _psutil_available()
-    limit = _cgroup_room()
+    limits = [room for room in (_cgroup_room(), _session_room()) if room is not None]
+    limit = min(limits) if limits else None
     if free is None:
         return limit
     return free if limit is None else min(free, limit)
@@ -174,6 +175,29 @@ def _psutil_available() -> int | None:
         return int(psutil.virtual_memory().available)
     except (OSError, RuntimeError, AttributeError):
         return None
+
+
+SESSION_MEMORY_ENV = "DESCENT_SESSION_MEMORY"
+"""Set by `descent serve` in each app's environment: its --session-memory in bytes, past which the server ends it."""
+
+
+def _session_room() -> int | None:
+    """What a served app may still take before `descent serve` ends it (its cap less its resident memory); None
+    outside `descent serve`, or where its own memory can't be read."""
+    try:
+        cap = int(os.environ.get(SESSION_MEMORY_ENV, ""))
+    except ValueError:
+        return None
+    try:
+        used = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        try:
+            import psutil
+
+            used = int(psutil.Process().memory_info().rss)
+        except Exception:  # noqa: BLE001 (no psutil: the server's own watch still holds the cap)
+            return None
+    return max(0, cap - used)
 
 
 def _cgroup_room() -> int | None:

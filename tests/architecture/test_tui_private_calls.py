@@ -59,7 +59,7 @@ def test_the_plot_sizer_falls_back_when_the_size_does_not_stick(monkeypatch):
 
 
 SERVE_MODULES = ["tui/cli/serve.py", "tui/cli/serve_server.py", "tui/cli/serve_process.py", "tui/cli/serve_present.py"]
-SERVE_MODULES += ["tui/cli/serve_packets.py", "tui/served_driver.py"]
+SERVE_MODULES += ["tui/cli/serve_packets.py", "tui/cli/serve_wire.py", "tui/served_driver.py"]
 
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -215,3 +215,25 @@ def test_port_0_announces_the_port_it_got_and_stops_on_sigint_without_a_tracebac
         server.kill()
     assert server.returncode == 0
     assert "Traceback" not in err, err
+
+
+def test_a_served_apps_memory_guard_counts_its_session_cap(monkeypatch):
+    from engine.data.memory_guard import SESSION_MEMORY_ENV, available_host_bytes
+
+    monkeypatch.setenv(SESSION_MEMORY_ENV, "1")  # already past it: nothing more may be made
+    assert available_host_bytes() == 0
+    monkeypatch.setenv(SESSION_MEMORY_ENV, str(50 * 10**9))
+    assert 0 < available_host_bytes() < 50 * 10**9  # at most the cap less what this process holds
+
+
+def test_a_served_apps_environment_names_its_cap_and_only_absolute_import_folders(monkeypatch, tmp_path):
+    from engine.data.memory_guard import SESSION_MEMORY_ENV
+    from tui.cli.serve_wire import app_environment
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(["", ".", "lib", str(tmp_path)]))
+    env = app_environment(10**6, 30, "/srv/data", 400_000_000)
+    assert (env["COLUMNS"], env["ROWS"], env["DESCENT_SERVED"], env["DESCENT_DATA_DIR"]) == ("320", "30", "1", "/srv/data")
+    assert env[SESSION_MEMORY_ENV] == "400000000"
+    assert env["PYTHONPATH"].split(os.pathsep) == [str(tmp_path), str(tmp_path / "lib"), str(tmp_path)]
+    assert env["TEXTUAL_DRIVER"] == "tui.served_driver:ServedWebDriver"

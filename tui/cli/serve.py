@@ -9,14 +9,12 @@ capped terminals and frames, a memory cap and a bounded end for each app). Each 
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 from dataclasses import fields
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from engine.settings.run_settings import Settings, option_name
-from tui.cli.serve_guard import is_loopback, is_wildcard
+from tui.cli.serve_guard import public_url, reach_line  # noqa: F401 (the tests and the server read them here too)
 
 SESSION_BYTES = 250_000_000
 """What one more browser's session costs: its app process's private memory after a run (torch loaded), with room
@@ -96,41 +94,6 @@ def default_max_sessions(free_bytes: int | None) -> int:
     if free_bytes is None:
         return UNKNOWN_MEMORY_SESSIONS
     return max(1, int(free_bytes * MEMORY_SHARE) // SESSION_BYTES)
-
-
-def public_url(host: str, port: int, given: str | None) -> str:
-    """The address browsers open: --public-url as given (without a trailing /), else http://HOST:PORT.
-
-    ValueError with a message for an address that isn't one; a wildcard host needs --public-url, since
-    no browser can reach 0.0.0.0 and the page points its websocket at this address.
-    """
-    if given is not None:
-        parts = urlsplit(given.strip())
-        try:
-            parts.port  # noqa: B018 (raises ValueError for a port that is not one)
-        except ValueError:
-            parts = None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-            raise ValueError(f"--public-url: must look like http://HOST:PORT or https://HOST/PATH (got {given!r})")
-        return given.strip().rstrip("/")
-    if is_wildcard(host):
-        raise ValueError(
-            f"--public-url: --host {host or repr(host)} listens on every address, so say which one browsers use, "
-            f"e.g. --public-url http://{socket.gethostname()}:{port}"
-        )
-    name = f"[{host}]" if ":" in host else host
-    return f"http://{name}:{port}"
-
-
-def reach_line(host: str, port: int, url: str, max_sessions: int) -> str | None:
-    """The one line a host reads when the app is reachable from other machines; None on loopback."""
-    if is_loopback(host):
-        return None
-    where = "every address of this machine" if is_wildcard(host) else host
-    return (
-        f"descent: listening on {where}, port {port}: anyone who can reach this machine on that port can open the app "
-        f"at {url} (up to {max_sessions} at once)"
-    )
 
 
 def data_folder(given: str | None) -> Path | None:

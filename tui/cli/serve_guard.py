@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import socket
 from urllib.parse import urlsplit
 
 MAX_COLUMNS, MAX_ROWS = 320, 120
@@ -102,3 +103,38 @@ def is_wildcard(host: str) -> bool:
         return host == "" or ipaddress.ip_address(host.strip("[]")).is_unspecified
     except ValueError:
         return False
+
+
+def public_url(host: str, port: int, given: str | None) -> str:
+    """The address browsers open: --public-url as given (without a trailing /), else http://HOST:PORT.
+
+    ValueError with a message for an address that isn't one; a wildcard host needs --public-url, since
+    no browser can reach 0.0.0.0 and the page points its websocket at this address.
+    """
+    if given is not None:
+        parts = urlsplit(given.strip())
+        try:
+            parts.port  # noqa: B018 (raises ValueError for a port that is not one)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError(f"--public-url: must look like http://HOST:PORT or https://HOST/PATH (got {given!r})")
+        return given.strip().rstrip("/")
+    if is_wildcard(host):
+        raise ValueError(
+            f"--public-url: --host {host or repr(host)} listens on every address, so say which one browsers use, "
+            f"e.g. --public-url http://{socket.gethostname()}:{port}"
+        )
+    name = f"[{host}]" if ":" in host else host
+    return f"http://{name}:{port}"
+
+
+def reach_line(host: str, port: int, url: str, max_sessions: int) -> str | None:
+    """The one line a host reads when the app is reachable from other machines; None on loopback."""
+    if is_loopback(host):
+        return None
+    where = "every address of this machine" if is_wildcard(host) else host
+    return (
+        f"descent: listening on {where}, port {port}: anyone who can reach this machine on that port can open the app "
+        f"at {url} (up to {max_sessions} at once)"
+    )

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from tui.cli.serve_wire import quietly_send
+
 log = logging.getLogger("textual-serve")
 
 MAX_BEHIND_BYTES = 8 << 20
@@ -52,8 +54,6 @@ class Outbox:
         self.queue.put_nowait(data)
 
     async def _send(self) -> None:
-        from tui.cli.serve_server import quietly_send
-
         while True:
             data = await self.queue.get()
             self.queued -= len(data)

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-import os
 import shlex
 import signal
 import sys
-from importlib.metadata import version
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -25,11 +24,10 @@ import jinja2
 from aiohttp import WSMsgType, web
 from textual_serve.server import Server
 
-from tui.cli.serve import public_url as url_for
-from tui.cli.serve import reach_line
-from tui.cli.serve_guard import MalformedInput, clamp_size, origin_allowed, read_envelope, size_from_query
+from tui.cli.serve_guard import MalformedInput, origin_allowed, reach_line, read_envelope, size_from_query
+from tui.cli.serve_guard import public_url as url_for
 from tui.cli.serve_process import AppProcess
-from tui.served import DATA_DIR_ENV, SERVED_ENV
+from tui.cli.serve_wire import OneLineRecords, app_environment, quietly_send, whole_number
 
 log = logging.getLogger("textual-serve")
 
@@ -47,53 +45,6 @@ MAX_HELD_REFUSALS = 64
 """Refused sockets held open at once: past this a refusal closes at once, so a flood of them holds nothing."""
 STOP_S = 15.0
 """ctrl+c: every session is ended within this (each app's own bound is shorter), then the server closes."""
-DRIVER = "tui.served_driver:ServedWebDriver"
-"""Textual's web driver, with a repaint on request (a watcher joining a presentation needs the whole screen)."""
-
-
-class OneLineRecords(logging.Filter):
-    """Every record leaves as one line: an exception is named with its message, its traceback dropped."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info:
-            error = record.exc_info[1]
-            if error is not None:
-                record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"
-                record.args = ()
-            record.exc_info = None
-            record.exc_text = None
-        record.stack_info = None
-        return True
-
-
-def app_environment(width: int, height: int, data_dir: str | None) -> dict[str, str]:
-    """A served app's environment: what textual-serve gives its apps, descent's fence, and an import path of
-    absolute folders only (a relative PYTHONPATH entry would name a folder inside the data folder)."""
-    width, height = clamp_size(width, height)
-    environment = dict(os.environ)
-    environment.update(
-        TEXTUAL_DRIVER=DRIVER,
-        TEXTUAL_FPS="60",
-        TEXTUAL_COLOR_SYSTEM="truecolor",
-        TERM_PROGRAM="textual",
-        TERM_PROGRAM_VERSION=version("textual-serve"),
-        COLUMNS=str(width),
-        ROWS=str(height),
-    )
-    environment[SERVED_ENV] = "1"
-    environment[DATA_DIR_ENV] = data_dir or ""
-    if environment.get("PYTHONPATH"):
-        entries = [str(Path(entry).resolve()) for entry in environment["PYTHONPATH"].split(os.pathsep) if entry]
-        environment["PYTHONPATH"] = os.pathsep.join(entries)
-    return environment
-
-
-async def quietly_send(websocket: web.WebSocketResponse, data: bytes | str) -> None:
-    """Send to a browser that may have gone: a closed socket is the session ending, not an error."""
-    if websocket.closed:
-        return
-    with contextlib.suppress(ConnectionError, RuntimeError):
-        await (websocket.send_bytes(data) if isinstance(data, bytes) else websocket.send_str(data))
 
 
 class FencedServer(Server):
@@ -209,7 +160,7 @@ class FencedServer(Server):
             return web.Response(status=503, text=page, content_type="text/html")
         scheme, rest = self.public_url.split(":", 1)
         context = {
-            "font_size": max(6, min(64, _whole(request.query.get("fontsize"), 16))),
+            "font_size": max(6, min(64, whole_number(request.query.get("fontsize"), 16))),
             "app_websocket_url": ("wss:" if scheme == "https" else "ws:") + rest + "/ws",
             "config": {"static": {"url": f"{self.public_url}/static/"}},
             "application": {"name": self.title},
@@ -225,7 +176,7 @@ class FencedServer(Server):
         app = AppProcess(
             self.argv,
             cwd=self.data_dir,
-            env=app_environment(width, height, self.data_dir),
+            env=app_environment(width, height, self.data_dir, self.session_memory),
             memory_cap=self.session_memory,
             download_manager=self.download_manager,
             label=peer,
@@ -302,7 +253,7 @@ class FencedServer(Server):
                 await websocket.close()
                 return
             if kind == "ping":
-                await quietly_send(websocket, f'["pong", {_json(data)}]')
+                await quietly_send(websocket, json.dumps(["pong", data]))
             elif not await to_app(kind, data):
                 await websocket.close()
                 return
@@ -326,16 +277,3 @@ class FencedServer(Server):
             self.held_refusals -= 1
         await websocket.close()
         return websocket
-
-
-def _whole(text: str | None, default: int) -> int:
-    try:
-        return int(text) if text is not None and len(text) <= 6 else default
-    except ValueError:
-        return default
-
-
-def _json(text: str) -> str:
-    import json
-
-    return json.dumps(text)
