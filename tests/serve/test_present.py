@@ -152,3 +152,12 @@ async def test_watchers_take_places_and_the_app_quitting_ends_every_browser():
                 break
             await asyncio.sleep(0.05)
         assert room.server.sessions == 0 and not room.server.apps
+
+
+async def test_a_page_from_another_origin_neither_watches_nor_presents():
+    async with Room() as room:
+        url = f"ws://127.0.0.1:{room.server.port}/ws?width=80&height=24"
+        async with room.client.ws_connect(url, headers={"Origin": "http://evil.example"}) as ws:
+            refused = await ws.receive(timeout=30)
+            assert b"open it there" in refused.data
+            assert room.server.sessions == 0 and not room.server.apps and not room.server.presentation.viewers
