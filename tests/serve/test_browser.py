@@ -163,7 +163,10 @@ def test_a_browser_runs_the_app_downloads_its_settings_and_cant_read_outside_the
             columns = page.evaluate("() => window.descentTerminal.cols")
             page.mouse.click(box["x"] + box["width"] / columns * 20.5, row["y"] + row["height"] / 2)
             page.keyboard.type("../outside.csv")
-            refused = wait_for(page, lambda text: "this served app reads only" in text, "refusal beside the data field", 30)
+            # the refusal shows from the first "../" on: wait for the last key typed too (the keys reach the app
+            # over the socket after `type` returns), then check the two stand together
+            refused = wait_for(page, lambda text: "this served app reads only" in text and "../outside.csv" in text,
+                               "refusal beside the typed path", 30)
             assert "data ../outside.csv" in refused
             assert "files inside the host's data" in refused
             page.keyboard.press("Enter")  # refused values are not applied: the run keeps its data, and no file is read
