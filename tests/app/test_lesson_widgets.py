@@ -17,6 +17,7 @@ from tui.widgets.loss_plot import EXCESS_FLOOR, LossPlot
 from tui.widgets.parameter_panel import OnOff
 from tui.widgets.plotting.ticks import CHROME_ROWS, SMALL_ROWS, even_axis, tick_rows
 from tui.widgets.status_line import StatusLine, fit_line
+from tui.workers.run_state import RunState
 
 
 @pytest.mark.parametrize("rows", [3, 4, 5, 7, 9, 13, 20, 31])
@@ -95,7 +96,7 @@ def _snapshot():
 def test_the_status_is_one_line_at_80_columns_and_shows_l_minus_l_star():
     status = StatusLine()
     last = _snapshot()
-    status.show("running", last, 1000, 151.0, "cpu", "pace demo", optimum_loss=92.3893)
+    status.show(RunState.RUNNING, last, 1000, 151.0, "cpu", "pace demo", optimum_loss=92.3893)
     assert f"L−L* {last.loss - 92.3893:.4g}" in status.plain
     for width in (58, 78, 98, 118):
         line = fit_line(status._state, status._parts, status._note, width)
@@ -104,14 +105,14 @@ def test_the_status_is_one_line_at_80_columns_and_shows_l_minus_l_star():
         # k and b come and go together: one without the other would mislead
         assert ("k " in line.plain) == ("b " in line.plain)
     # without L* the loss itself is shown, and nothing claims an excess
-    status.show("running", last, 1000, 151.0, "cpu", "", optimum_loss=None)
+    status.show(RunState.RUNNING, last, 1000, 151.0, "cpu", "", optimum_loss=None)
     assert "L−L*" not in status.plain and f"loss {last.loss:.4g}" in status.plain
 
 
 def test_a_divergence_note_comes_first_and_is_cut_to_the_line():
     status = StatusLine()
     note = "at step 5: lr 0.0005 is 1.68× lr_max = 2/λmax = 2/6702 = 0.000298, the largest lr at which plain descent converges"
-    status.show("diverged", _snapshot(), 1000, 1.0, "cpu", "", note)
+    status.show(RunState.DIVERGED, _snapshot(), 1000, 1.0, "cpu", "", note)
     line = fit_line(status._state, status._parts, status._note, 78)
     assert line.plain.startswith("diverged  step 20 / 1,000: at step 5: lr 0.0005")
     assert line.cell_len <= 78 and line.plain.endswith(f"… ({WHOLE_TEXT_KEY}: why)")  # cut, and the key to the whole text named

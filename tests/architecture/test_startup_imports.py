@@ -60,10 +60,10 @@ async def first_screen():
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(2000):
-            if app.screen.points_shown.is_set():
+            if app.screen.life.points_shown.is_set():
                 break
             await pilot.pause(0.01)
-        print("shown" if app.screen.points_shown.is_set() else "not shown")
+        print("shown" if app.screen.life.points_shown.is_set() else "not shown")
 
 asyncio.run(first_screen())
 """

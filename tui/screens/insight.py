@@ -13,6 +13,7 @@ import numpy as np
 from textual.binding import Binding
 
 from tui.widgets.analysis_text import divergence_note, headline
+from tui.workers.run_state import RunState
 
 INSIGHT_BINDINGS = [
     Binding(
@@ -150,11 +151,11 @@ class Insight:
         self.typed_warning = self.remark = None
         self.show(settings)
 
-    def note(self, state: str, settings) -> str:
+    def note(self, state: RunState, settings) -> str:
         """The status note before a run, or while paused: the lr warning when lr > lr_max, else what float32 did to the data."""
-        if state not in ("ready", "paused", "done"):
+        if state not in (RunState.READY, RunState.PAUSED, RunState.DONE):
             return ""
-        warning = self.typed_warning or (self._warning(settings.lr, settings) if state != "done" else None)
+        warning = self.typed_warning or (self._warning(settings.lr, settings) if state is not RunState.DONE else None)
         cast = getattr(self.problem, "cast", None)
         return warning or (cast.note() if cast is not None else None) or ""
 

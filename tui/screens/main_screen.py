@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Select, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker
 
 from engine.settings.run_settings import Settings
 from tui.screens.exporter import WORKFLOW_BINDINGS, Exporter
 from tui.screens.help_screen import HelpScreen
 from tui.screens.insight import INSIGHT_BINDINGS, Insight
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
+from tui.screens.run_driver import RunDriver
 from tui.screens.teaching import TEACHING_BINDINGS, Teaching
 from tui.widgets.analysis_panel import AnalysisPanel
 from tui.widgets.autograd_panel import AutogradPanel
@@ -23,10 +22,11 @@ from tui.widgets.fit_plot import FitPlot
 from tui.widgets.landscape_view import LandscapeView
 from tui.widgets.loss_curve_view import LossCurveView
 from tui.widgets.loss_plot import LossPlot
-from tui.widgets.parameter_panel import FIELDS, ParameterPanel
+from tui.widgets.parameter_panel import ParameterPanel
 from tui.widgets.status_line import StatusLine
 from tui.workers.pace import Pace
-from tui.workers.preparing import DataReady, PrepareFailed, ProblemReady, prepare
+from tui.workers.preparing import DataReady, PrepareFailed, ProblemReady
+from tui.workers.run_state import RunLife, RunState
 from tui.workers.runner import Frame, Runner
 
 MIN_WIDTH, MIN_HEIGHT = 60, 18
@@ -34,7 +34,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 18
 
 
 class MainScreen(Screen):
-    """One run at a time: `state` is loading, ready, running, paused, done, diverged or error."""
+    """One run at a time: its life (RunState and transitions) is `self.life`."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = ""  # never a field: letters go to a field only when the person moved there (on_screen_resume)
@@ -56,16 +56,20 @@ class MainScreen(Screen):
         self.settings = settings
         self.dataset = dataset
         self.pace = Pace(fps)
-        self.state = "loading"
-        self.note = ""
-        self.run_id = 0
+        self.life = RunLife()
+        self.driver = RunDriver(self)
         self.runner: Runner | None = None
         self.problem = None
         self.snapshot = None
         self.rate: float | None = None
-        self.run_when_ready = False
-        self.pull_serial = 0
-        self.points_shown = threading.Event()
+
+    @property
+    def state(self) -> RunState:
+        return self.life.state
+
+    @property
+    def note(self) -> str:
+        return self.life.note
 
     def compose(self):
         with Horizontal(id="body"):
@@ -100,7 +104,8 @@ class MainScreen(Screen):
 
     # ── what the keys do ─────────────────────────────────────────────────────
     def action_run_pause(self) -> None:
-        if self.state == "running":
+        life = self.life
+        if life.running:
             self.pause()
             return
         problems = self.panel.problems()
@@ -112,26 +117,26 @@ class MainScreen(Screen):
         pending = self.panel.pending()
         if pending:
             self.apply(pending, run=True)
-        elif self.state == "loading":
-            self.run_when_ready = True
-        elif self.state in ("done", "diverged"):
+        elif life.state is RunState.LOADING:
+            life.run_when_ready = True
+        elif life.over:
             self.prepare_run(self.settings, self.dataset, run=True)
-        elif self.state in ("ready", "paused"):
+        elif life.steppable:
             self.start_run()
-        elif self.state == "error":
-            self.notify(self.note, title="Can't run", severity="error")
+        elif life.state is RunState.ERROR:
+            self.notify(life.note, title="Can't run", severity="error")
 
     def action_step(self) -> None:
-        if self.state not in ("ready", "paused", "running"):
+        if not self.life.steppable:
             return
         self.pause()
         self.start_run(limit=1)
 
     def action_reset(self) -> None:
-        self.prepare_run(self.settings.with_changes(start=self.settings.start + 1), self.dataset, run=self.state == "running")
+        self.prepare_run(self.settings.with_changes(start=self.settings.start + 1), self.dataset, run=self.life.running)
 
     def action_new_data(self) -> None:
-        self.prepare_run(self.settings.with_changes(seed=self.settings.seed + 1), None, run=self.state == "running")
+        self.prepare_run(self.settings.with_changes(seed=self.settings.seed + 1), None, run=self.life.running)
 
     def action_toggle_panel(self) -> None:
         panel = self.panel
@@ -239,109 +244,33 @@ class MainScreen(Screen):
         if self.focused is None:
             self.focus_plot()
 
-    # ── the run's life ───────────────────────────────────────────────────────
+    # ── the run's life: RunDriver (tui/screens/run_driver.py) ────────────────
     def prepare_run(self, settings: Settings, dataset, run: bool = False, start=None) -> None:
-        """Stop any run and build a new one from `settings` (new points unless `dataset` is kept); from θ = `start` if given."""
-        self.workers.cancel_group(self, "run")
-        self.run_id += 1
-        if settings != self.settings:
-            self.settings = settings
-            self.panel.set_applied(settings)
-        self.dataset, self.runner, self.problem, self.snapshot, self.rate = dataset, None, None, None, None
-        self.state, self.note, self.run_when_ready = "loading", "", run
-        self.loss.reset(settings.steps)
-        self.insight.reset(settings)
-        fit = self.fit
-        if dataset is not None and not fit.curve_x.size:
-            fit.show_data(dataset.x, dataset.y)
-        fit.show_fit(None)
-        fit.show_optimum(None)
-        run_id, shown = self.run_id, threading.Event()
-        marble = {} if start is None else {"start": start}
-        self.points_shown = shown
-        if dataset is not None:
-            self.call_after_refresh(shown.set)
-        self.run_worker(
-            lambda: prepare(settings, dataset, run_id, self.post_message, lambda: get_current_worker().is_cancelled, shown, **marble),
-            thread=True,
-            group="prepare",
-            exclusive=True,
-            exit_on_error=False,
-        )
-        self.show_status()
+        self.driver.prepare_run(settings, dataset, run, start)
 
     def apply(self, changes: dict, run: bool = False, restart: bool = False) -> None:
-        """Apply changed settings: the run goes on from where it is when it can (`go_on`), unless `restart`."""
-        from engine.settings.errors import SettingError
-
-        try:
-            settings = self.settings.with_changes(**changes)
-        except SettingError as error:
-            self.panel.show_error(error.setting, error.message)
-            return
-        if not restart and self._can_go_on(settings):
-            self.go_on(settings, run=run or self.state == "running")
-            return
-        data_changed = any(FIELDS[name].metadata["group"] == "Data" for name in changes)
-        self.prepare_run(settings, None if data_changed else self.dataset, run=run or self.state == "running")
-
-    def _can_go_on(self, settings: Settings) -> bool:
-        """A run under way whose change keeps its data and model (lr, steps, rule, momentum, batch size)."""
-        if self.state not in ("ready", "running", "paused") or self.runner is None or self.snapshot is None:
-            return False
-        from engine.descent.steer import steerable  # torch is loaded: the run exists
-
-        return steerable(self.settings, settings) and self.snapshot.step <= settings.steps
-
-    def go_on(self, settings: Settings, run: bool) -> None:
-        """The run goes on from θ where it is, under `settings`, with a mark on the loss curve at this step."""
-        import itertools
-
-        from engine.descent.steer import go_on
-
-        self.workers.cancel_group(self, "run")
-        old, snapshot = self.runner, self.snapshot
-        problem, generator = go_on(self.problem, settings, snapshot.vector, snapshot.step)
-        # pulled in the worker, once the old one has stopped; its first snapshot is θ as shown already
-        steps = itertools.islice(old.then(generator), 1, None)
-        self.settings, self.problem = settings, problem
-        self.panel.set_applied(settings)
-        self.run_id += 1  # a frame the old worker still posts (a step past this one, at the old lr) is ignored
-        self.runner = Runner(steps, self.run_id, analysis=old.analysis, path_every=old.path_every)
-        if snapshot.step:
-            self.loss.mark(snapshot.step, settings.steps)
-        else:
-            self.loss.total_steps = max(1, settings.steps)
-            self.loss.refresh()
-        self.state, self.note = ("paused" if snapshot.step else "ready"), ""
-        self.insight.steered(settings)
-        if run:
-            self.start_run()
-        self.show_status()
+        self.driver.apply(changes, run, restart)
 
     def start_run(self, limit: int | None = None) -> None:
-        runner, pace = self.runner, self.pace
-        if runner is None or runner.exhausted:
-            return
-        self.state = "running" if limit is None else "paused"
-        self.pull_serial += 1
-        serial = self.pull_serial
-        self.run_worker(
-            lambda: runner.pull(pace, self.post_message, lambda: get_current_worker().is_cancelled, limit, serial),
-            thread=True,
-            group="run",
-            exclusive=limit is None,
-            exit_on_error=False,
-        )
-        self.show_status()
+        self.driver.start_run(limit)
 
     def pause(self) -> None:
-        self.workers.cancel_group(self, "run")
-        if self.state == "running":
-            self.state = "paused"
-        self.show_status()
+        self.driver.pause()
 
-    # ── what the workers post ────────────────────────────────────────────────
+    def show_status(self) -> None:
+        self.driver.show_status()
+
+    @on(DataReady)
+    @on(ProblemReady)
+    @on(PrepareFailed)
+    @on(Frame)
+    def _from_the_run(self, message) -> None:
+        self.driver.receive(message)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.driver.worker_failed(event)
+
+    # ── what the widgets post ────────────────────────────────────────────────
     @on(ParameterPanel.Applied)
     def _applied(self, message: ParameterPanel.Applied) -> None:
         self.apply(message.changes)
@@ -351,90 +280,12 @@ class MainScreen(Screen):
         """A marble dropped on the landscape: the run starts again from there, same data."""
         if self.problem is None:
             return
-        self.prepare_run(self.settings, self.dataset, run=self.state == "running", start=message.vector)
+        self.prepare_run(self.settings, self.dataset, run=self.life.running, start=message.vector)
 
     @on(ParameterPanel.Typed)
     def _typed(self, message: ParameterPanel.Typed) -> None:
         if message.name == "lr":
             self.insight.typed_lr(message.text, self.settings)
-            self.show_status()
-
-    @on(DataReady)
-    def _data_ready(self, message: DataReady) -> None:
-        if message.run_id == self.run_id:
-            dataset = self.dataset = message.dataset
-            self.fit.show_data(dataset.x, dataset.y)
-            self.fit.set_labels(getattr(dataset, "x_name", "x"), getattr(dataset, "y_name", "y"))  # a CSV's column names
-            self.panel.show_dataset(dataset)
-            self.call_after_refresh(self.points_shown.set)  # now torch may load
-
-    @on(ProblemReady)
-    def _problem_ready(self, message: ProblemReady) -> None:
-        if message.run_id != self.run_id:
-            return
-        self.problem = message.problem
-        live, path_every = self.insight.ready(message, self.settings)
-        self.runner = Runner(message.generator, message.run_id, analysis=live, path_every=path_every)
-        fit = self.fit
-        optimum = message.optimum
-        fit.show_optimum(None if optimum is None else self.problem.model.curve(optimum.vector, fit.curve_x))
-        self.loss.set_optimum(None if optimum is None else optimum.loss)  # L* known: the plot shows L − L*
-        self.state = "ready"
-        self.draw(message.first, [0], [message.first.loss])
-        if self.run_when_ready:
-            self.start_run()
-
-    @on(PrepareFailed)
-    def _prepare_failed(self, message: PrepareFailed) -> None:
-        if message.run_id != self.run_id:
-            return
-        self.state, self.note = "error", message.message
-        if message.setting:
-            self.panel.show_error(message.setting, message.message)
-        self.notify(message.message, title="Can't run", severity="error")
-        self.show_status()
-
-    @on(Frame)
-    def _frame(self, frame: Frame) -> None:
-        if frame.run_id != self.run_id or self.runner is None:
-            return
-        self.rate = frame.rate or self.rate
-        snapshot = frame.snapshot or self.snapshot
-        if snapshot.status == "diverged":
-            self.state = "diverged"
-            self.note = self.insight.divergence(snapshot, self.settings)
-        elif snapshot.status == "done":
-            self.state = "done"
-            self.insight.done(self.problem, snapshot, self.settings)
-        elif frame.final and frame.pull == self.pull_serial and self.state == "running":
-            self.state = "paused"
-        self.insight.frame(frame, self.settings)
-        self.draw(snapshot, frame.steps, frame.losses)
-        self.runner.frame_drawn()
-
-    def draw(self, snapshot, steps: list[int], losses: list[float]) -> None:
-        self.snapshot = snapshot
-        fit = self.fit
-        fit.show_fit(self.problem.model.curve(snapshot.vector, fit.curve_x))
-        self.loss.add(steps, losses)
-        self.insight.draw(self.problem, snapshot)
-        self.show_status()
-
-    def show_status(self) -> None:
-        device = str(self.problem.device) if self.problem is not None else ""
-        pace = self.pace.describe()
-        note = self.note or self.insight.note(self.state, self.settings)
-        optimum = self.insight.optimum
-        best = None if optimum is None else optimum.loss
-        self.status.show(self.state, self.snapshot, self.settings.steps, self.rate, device, pace, note, optimum_loss=best)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker that raised stops the run with a sentence on screen; a traceback never reaches it."""
-        if event.state == WorkerState.ERROR and event.worker.group in ("run", "prepare"):
-            error = event.worker.error
-            where = f" after step {self.snapshot.step:,}" if self.snapshot is not None and event.worker.group == "run" else ""
-            self.state, self.note = "error", f"the run stopped{where}: {type(error).__name__}: {error}"
-            self.notify(self.note, title="Error", severity="error")
             self.show_status()
 
     # ── a terminal too small to draw in ──────────────────────────────────────

@@ -24,10 +24,11 @@ from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot
 from tui.workers.pace import Pace
 from tui.workers.race_preparing import RaceReady, prepare_race
 from tui.workers.race_runner import RaceFrame, RaceRunner
+from tui.workers.run_state import RunLife, RunState
 
 
 class RaceScreen(Screen):
-    """`state` is loading, ready, running, paused, done or error."""
+    """The race's life (RunState and transitions, as the main screen's) is `self.life`; it never diverges as a whole."""
 
     BINDINGS = [
         Binding("space", "run_pause", "Run", tooltip="run the race, or pause it", id="run-pause"),
@@ -43,9 +44,17 @@ class RaceScreen(Screen):
         self.racers = tuple(parse_racer(racer) if isinstance(racer, str) else racer for racer in racers)
         self.names = tuple(racer.label for racer in self.racers)
         self.settings, self.pace = settings, Pace(fps)
-        self.state, self.note, self.run_id = "loading", "", 0
+        self.life = RunLife()
         self.runner: RaceRunner | None = None
-        self.run_when_ready = False
+        self.snapshots: dict = {}
+
+    @property
+    def state(self) -> RunState:
+        return self.life.state
+
+    @property
+    def note(self) -> str:
+        return self.life.note
 
     def compose(self):
         with Vertical(id="race-plots"):
@@ -64,33 +73,33 @@ class RaceScreen(Screen):
         self.fit.focus()
         self.prepare()
 
-    def prepare(self) -> None:
+    def prepare(self, run: bool = False) -> None:
+        """Build the race again from step 0; `run`: it starts once built."""
         self.workers.cancel_group(self, "race")
-        self.run_id += 1
-        self.state, self.runner = "loading", None
+        run_id = self.life.restart(run)
+        self.runner = None
         self.loss.reset()
         self.insight.reset()
-        run_id, settings, racers = self.run_id, self.settings, self.racers
+        settings, racers = self.settings, self.racers
         post = self.post_message
         self.run_worker(lambda: prepare_race(settings, racers, run_id, post), thread=True, group="prepare", exit_on_error=False)
         self.show_status()
 
     def action_run_pause(self) -> None:
-        if self.state == "running":
+        life = self.life
+        if life.running:
             self.workers.cancel_group(self, "race")
-            self.state = "paused"
-        elif self.state in ("ready", "paused"):
+            life.pause()
+        elif life.steppable:
             self.start()
-        elif self.state == "done":
-            self.run_when_ready = True
-            self.prepare()
-        elif self.state == "loading":
-            self.run_when_ready = True
+        elif life.over:
+            self.prepare(run=True)
+        elif life.state is RunState.LOADING:
+            life.run_when_ready = True
         self.show_status()
 
     def action_restart(self) -> None:
-        self.run_when_ready = self.state == "running"
-        self.prepare()
+        self.prepare(run=self.life.running)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:  # opened over the main screen by the race preset
@@ -106,7 +115,7 @@ class RaceScreen(Screen):
         self.insight.toggle_analysis()
 
     def action_toggle_landscape(self) -> None:
-        self.insight.toggle_landscape(getattr(self, "snapshots", {}))
+        self.insight.toggle_landscape(self.snapshots)
 
     def action_screenshot(self) -> None:
         self.insight.screenshot()
@@ -130,7 +139,7 @@ class RaceScreen(Screen):
         runner, pace = self.runner, self.pace
         if runner is None or runner.finished:
             return
-        self.state = "running"
+        self.life.start()
         self.run_worker(
             lambda: runner.pull(pace, self.post_message, lambda: get_current_worker().is_cancelled),
             thread=True,
@@ -141,7 +150,7 @@ class RaceScreen(Screen):
 
     @on(RaceReady)
     def _ready(self, message: RaceReady) -> None:
-        if message.run_id != self.run_id:
+        if not self.life.is_current(message.run_id):
             return
         path_every = self.insight.ready(message.racers, message.optimum, message.analysis)
         self.runner = RaceRunner(message.racers, message.run_id, path_every=path_every)
@@ -149,23 +158,22 @@ class RaceScreen(Screen):
         fit.show_data(message.dataset.x, message.dataset.y)
         model = message.racers[0].problem.model
         fit.show_optimum(None if message.optimum is None else model.curve(message.optimum.vector, fit.curve_x))
-        self.state = "ready"
+        run = self.life.ready()
         first = {r.name: r.latest for r in message.racers}
         self._draw(first, {n: [0] for n in first}, {n: [s.loss] for n, s in first.items()})
-        if self.run_when_ready:
-            self.run_when_ready = False
+        if run:
             self.start()
         self.show_status()
 
     @on(RaceFrame)
     def _frame(self, frame: RaceFrame) -> None:
-        if frame.run_id != self.run_id or self.runner is None:
+        if not self.life.is_current(frame.run_id) or self.runner is None:
             return
         self.insight.frame(frame)
         self._draw(frame.snapshots, frame.steps, frame.losses)
         # the frame's own snapshots, not the runner's live state: a frame posted before the end may arrive after it
-        if self.state != "done" and all(snapshot.finished for snapshot in frame.snapshots.values()):
-            self.state = "done"
+        if self.life.state is not RunState.DONE and all(snapshot.finished for snapshot in frame.snapshots.values()):
+            self.life.finish()
             self.insight.finish(frame.snapshots, self.names)
             self.show_status()
         self.runner.frame_drawn()
@@ -179,12 +187,13 @@ class RaceScreen(Screen):
         self.show_status()
 
     def show_status(self) -> None:
-        ranked = self.insight.ranked if self.state == "done" else None
-        self.status.update(race_status(self.state, self.note, self.pace.describe(), self.names, getattr(self, "snapshots", {}), ranked))
+        life = self.life
+        ranked = self.insight.ranked if life.state is RunState.DONE else None
+        self.status.update(race_status(life.state, life.note, self.pace.describe(), self.names, self.snapshots, ranked))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group in ("race", "prepare"):
             error = event.worker.error
-            self.state, self.note = "error", f"the race stopped: {type(error).__name__}: {error}"
-            self.notify(self.note, title="Error", severity="error")
+            self.life.fail(f"the race stopped: {type(error).__name__}: {error}")
+            self.notify(self.life.note, title="Error", severity="error")
             self.show_status()

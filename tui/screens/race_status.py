@@ -11,12 +11,13 @@ from rich.text import Text
 
 from tui.literal import visible
 from tui.widgets.race_marks import marker_of, rich_colour_of
+from tui.workers.run_state import RunState
 
 
-def race_status(state: str, note: str, pace: str, names: tuple[str, ...], snapshots: dict, ranked: list | None = None) -> Text:
+def race_status(state: RunState, note: str, pace: str, names: tuple[str, ...], snapshots: dict, ranked: list | None = None) -> Text:
     """`ranked`: (label, loss, words) best first once the race is over; None while it runs."""
     text = Text(no_wrap=True, overflow="ellipsis")  # one line per racer, whatever the width: the plots keep their rows
-    text.append(state, style="bold")
+    text.append(str(state), style="bold")
     if note:
         text.append(": " + visible(note))  # a note can quote a file name: shown literally
     text.append(f"  race of {len(names)}  {pace}", style="dim")

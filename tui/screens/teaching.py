@@ -112,14 +112,14 @@ class Teaching:
         if not code.display:
             self.show_code(True)
         problem, snapshot = screen.problem, screen.snapshot
-        if problem is None or snapshot is None or screen.state not in ("ready", "paused", "running"):
+        if problem is None or snapshot is None or not screen.life.steppable:
             return
         why = supports_phases(problem)
         if why is not None:
             screen.notify(f"{why}: n takes the whole step", title="Code", timeout=3)
             screen.action_step()
             return
-        if screen.state == "running":
+        if screen.life.running:
             screen.pause()
         if code.phases is None:
             if self.walked_from is not None and self.walked_from[1] >= snapshot.step:

@@ -13,19 +13,20 @@ from textual.widget import Widget
 
 from tui.literal import visible
 from tui.widgets.analysis_text import WHOLE_TEXT_KEY
+from tui.workers.run_state import RunState
 
 STATE_STYLES = {
-    "loading": "dim",
-    "ready": "bold",
-    "running": "bold green",
-    "paused": "bold yellow",
-    "done": "bold cyan",
-    "diverged": "bold red",
-    "error": "bold red",
+    RunState.LOADING: "dim",
+    RunState.READY: "bold",
+    RunState.RUNNING: "bold green",
+    RunState.PAUSED: "bold yellow",
+    RunState.DONE: "bold cyan",
+    RunState.DIVERGED: "bold red",
+    RunState.ERROR: "bold red",
 }
 NOTE_MIN = 12
 """A note gets the end of the line only when at least this much room is left: fewer letters say nothing."""
-NOTE_FIRST = ("diverged", "error")
+NOTE_FIRST = frozenset({RunState.DIVERGED, RunState.ERROR})
 """States whose note says more than the numbers: it comes first."""
 MAX_NAMED = 4
 """A model with more parameters than this (poly:9) shows the first few: the line has no room for more."""
@@ -68,7 +69,7 @@ class StatusLine(Widget):
 
     def show(
         self,
-        state: str,
+        state: RunState,
         snapshot=None,
         total_steps: int = 0,
         rate: float | None = None,
@@ -108,7 +109,7 @@ class StatusLine(Widget):
             part(0, "device", device)
         if pace:
             part(7, "", pace)
-        self._state = Text(state, STATE_STYLES.get(state, ""))
+        self._state = Text(str(state), STATE_STYLES.get(state, ""))
         self._parts = parts
         self._note = visible(note) if note else note  # a note can quote typed text or a file name: literal, escaped
         self.refresh()
