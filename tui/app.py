@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from engine.settings.run_settings import Settings
+from tui.cli.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
 from tui.key_order import KeysInOrder, split_escape
-from tui.literal import visible
-from tui.preset_commands import preset_commands, race_preset_commands
 from tui.screens.main_screen import MainScreen
-from tui.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
+from tui.screens.preset_commands import preset_commands, race_preset_commands
+from tui.widgets.literal import visible
 from tui.workers.pace import DEFAULT_FPS
 
 TOAST_S = 3.0

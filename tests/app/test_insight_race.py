@@ -49,8 +49,8 @@ def test_a_bad_race_is_one_line_and_exit_2(capsys):
 
 @pytest.mark.slow
 async def test_the_race_preset_opens_the_race_and_escape_comes_back():
-    from tui.preset_commands import apply_preset_to
     from tui.screens.main_screen import MainScreen
+    from tui.screens.preset_commands import apply_preset_to
     from tui.screens.race_screen import RaceScreen
 
     app = make_app(Settings(steps=50, device="cpu"))

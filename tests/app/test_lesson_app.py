@@ -160,7 +160,7 @@ async def test_closing_a_modal_gives_the_focus_back_to_the_field_the_person_chos
 @pytest.mark.slow
 async def test_a_preset_starts_its_lesson_from_step_0_and_warns_about_nothing_but_its_lesson():
     from engine.settings.presets import PRESETS
-    from tui.preset_commands import apply_preset_to
+    from tui.screens.preset_commands import apply_preset_to
 
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(100, 30)) as pilot:

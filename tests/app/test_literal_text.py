@@ -22,7 +22,7 @@ from engine.settings.config_file import toml_value
 from engine.settings.run_settings import Settings
 from tests.helpers import wait_for_state, wait_until
 from tui.cli.main import main
-from tui.literal import is_visible, visible
+from tui.widgets.literal import is_visible, visible
 from tui.widgets.parameter_panel import control_id
 from tui.widgets.setting_input import check
 

@@ -123,8 +123,8 @@ async def test_y_s_help_and_the_palette_work_in_the_race(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 async def test_a_preset_from_the_palette_in_the_race_races_anew_or_opens_its_single_run():
-    from tui.preset_commands import apply_preset_from_race
     from tui.screens.main_screen import MainScreen
+    from tui.screens.preset_commands import apply_preset_from_race
     from tui.screens.race_screen import RaceScreen
 
     app = make_app(Settings(steps=50, device="cpu"), race=("manual", "adam"))

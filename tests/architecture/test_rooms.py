@@ -47,3 +47,9 @@ def test_no_engine_or_tui_file_is_over_300_lines():
             if lines > 300:
                 long.append(f"{path.relative_to(ROOT)}: {lines}")
     assert long == []
+
+
+def test_tui_top_level_holds_the_app_and_at_most_three_modules():
+    """The front's rooms (cli, exports, workers, screens, widgets) hold the rest: a newcomer starts at app.py."""
+    top = modules(ROOT / "tui")
+    assert "app" in top and len(top) <= 4, top

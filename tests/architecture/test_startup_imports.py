@@ -45,7 +45,8 @@ def test_the_first_paint_imports_no_torch():
 
 FIRST_SCREEN = """
 import asyncio, sys
-import tui.screens.main_screen as main_screen
+import tui.screens.main_screen
+import tui.screens.run_driver as run_driver
 from tui.workers.preparing import DataReady
 
 def points_only(settings, dataset, run_id, post, cancelled, shown=None):
@@ -53,7 +54,7 @@ def points_only(settings, dataset, run_id, post, cancelled, shown=None):
     from engine.data.synthetic import load_dataset
     post(DataReady(run_id, dataset if dataset is not None else load_dataset(settings)))
 
-main_screen.prepare = points_only
+run_driver.prepare = points_only
 from tui.app import make_app
 
 async def first_screen():

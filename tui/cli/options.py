@@ -34,7 +34,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 def fail(message: str) -> NoReturn:
     """Print `descent: error: MESSAGE` on stderr and exit 2; a name or header it quotes can't drive the terminal."""
-    from tui.literal import visible
+    from tui.widgets.literal import visible
 
     sys.stderr.write(f"descent: error: {visible(message)}\n")
     raise SystemExit(USAGE_ERROR)

@@ -11,7 +11,7 @@ from engine.settings.run_settings import Settings
 from tui.cli.report import run_report
 from tui.cli.run import EXIT_DIVERGED, EXIT_DONE, checked
 from tui.cli.stopping import signal_name, stop_signal, stopped_status
-from tui.literal import visible
+from tui.widgets.literal import visible
 
 
 def descend_timed(problem):

@@ -15,7 +15,7 @@ from tui.cli.stopping import signal_name, stop_signal, stopped_status, unbroken
 from tui.exports.atomic import ExportError
 from tui.exports.folder import export_script
 from tui.exports.history import history_recorder
-from tui.literal import visible
+from tui.widgets.literal import visible
 
 EXIT_DONE, EXIT_DIVERGED = 0, 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a ctrl+c; SIGTERM 143, SIGHUP 129 (tui/cli/stopping.py)

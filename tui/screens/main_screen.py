@@ -122,7 +122,7 @@ class MainScreen(Screen):
         elif life.over:
             self.prepare_run(self.settings, self.dataset, run=True)
         elif life.steppable:
-            self.start_run()
+            self.driver.start_run()
         elif life.state is RunState.ERROR:
             self.notify(life.note, title="Can't run", severity="error")
 
@@ -130,7 +130,7 @@ class MainScreen(Screen):
         if not self.life.steppable:
             return
         self.pause()
-        self.start_run(limit=1)
+        self.driver.start_run(limit=1)
 
     def action_reset(self) -> None:
         self.prepare_run(self.settings.with_changes(start=self.settings.start + 1), self.dataset, run=self.life.running)
@@ -251,9 +251,6 @@ class MainScreen(Screen):
     def apply(self, changes: dict, run: bool = False, restart: bool = False) -> None:
         self.driver.apply(changes, run, restart)
 
-    def start_run(self, limit: int | None = None) -> None:
-        self.driver.start_run(limit)
-
     def pause(self) -> None:
         self.driver.pause()
 
@@ -271,6 +268,9 @@ class MainScreen(Screen):
         self.driver.worker_failed(event)
 
     # ── what the widgets post ────────────────────────────────────────────────
+    def on_code_pane_next_phase(self) -> None:  # by name: the code pane's module loads only when c is pressed
+        self.teaching.next_phase()
+
     @on(ParameterPanel.Applied)
     def _applied(self, message: ParameterPanel.Applied) -> None:
         self.apply(message.changes)

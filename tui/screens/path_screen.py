@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from tui.literal import visible
+from tui.widgets.literal import visible
 
 
 class PathScreen(ModalScreen[Path | None]):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from tui.literal import visible
+from tui.widgets.literal import visible
 from tui.widgets.race_marks import marker_of, rich_colour_of
 from tui.workers.run_state import RunState
 

@@ -13,6 +13,7 @@ import re
 import numpy as np
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.widget import Widget
 
 FIRST_LINE = "# Φ at the fitted points"
@@ -109,8 +110,11 @@ class CodePane(Widget):
         """The walked step is done: back to live values."""
         self.phases = self.phase = None
 
+    class NextPhase(Message):
+        """n on the pane: the screen takes the step's next phase (the pane shows it when the screen says)."""
+
     def action_next_phase(self) -> None:
-        self.screen.teaching.next_phase()
+        self.post_message(self.NextPhase())
 
     # ── drawing ──────────────────────────────────────────────────────────────
     @property

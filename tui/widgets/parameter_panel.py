@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from engine.settings.run_settings import Settings
-from tui.literal import visible
+from tui.widgets.literal import visible
 from tui.widgets.setting_input import SettingValidator, check, format_value
 
 FIELDS = {f.name: f for f in fields(Settings)}

@@ -11,8 +11,8 @@ import math
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.literal import visible
 from tui.widgets.analysis_text import WHOLE_TEXT_KEY
+from tui.widgets.literal import visible
 from tui.workers.run_state import RunState
 
 STATE_STYLES = {
