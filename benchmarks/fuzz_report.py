@@ -134,7 +134,7 @@ def toml_case(text):
     try:
         config = parse_config(text, "fuzz.toml")
         if config.preset is not None and config.preset not in PRESETS:
-            return "clean error"  # the CLI refuses it with one line (tui/layered.py)
+            return "clean error"  # the CLI refuses it with one line (tui/cli/settings_sources.py)
         layered_settings(None, config)
     except (ConfigError, SettingError) as error:
         return "clean error" if "\n" not in str(error) else "traceback"

@@ -22,6 +22,7 @@ from engine.descent.minibatch import batch_losses, full_training_loss, uses_batc
 from engine.descent.optimizers import ManualDescent, make_optimizer
 from engine.descent.problem import Problem
 from engine.descent.snapshot import Layout, Snapshot, pack
+from engine.models.model_kind import is_linear_in_parameters
 
 no_grad = torch.no_grad()  # one instance, re-entered every step: building it anew costs ~0.5 µs
 
@@ -29,7 +30,7 @@ Objective = Callable[[], torch.Tensor]
 """The loss a step descends, at the model's current θ."""
 GradientAt = Callable[[Objective], tuple[torch.Tensor, tuple[torch.Tensor, ...]]]
 """objective ↦ (its loss, ∂loss/∂θ as one flat tensor per tensor of θ): forward and backward into `.grad`."""
-Update = Callable[[Objective, tuple[torch.Tensor, ...]], None]
+Update = Callable[[Objective], None]
 """(objective, ∂loss/∂θ) ↦ None: moves θ."""
 
 
@@ -75,7 +76,7 @@ def descend(problem: Problem) -> Iterator[Snapshot]:
             if by_hand:
                 plain_update(gradient)
             else:
-                update(objective, gradient)
+                update(objective)
         yield Snapshot(step, values, layout, status, diverged_at)
         if status != "running":
             return
@@ -85,7 +86,7 @@ def descend(problem: Problem) -> Iterator[Snapshot]:
 def _training_loss(problem: Problem) -> Objective:
     """The loss on the whole training set at the model's current θ, in the fastest form the model offers."""
     model, loss_fn, y = problem.model, problem.loss_fn, problem.y_train
-    if problem.settings.loss == "mse" and getattr(model, "linear_in_parameters", False):
+    if problem.settings.loss == "mse" and is_linear_in_parameters(model):
         return model.mean_squared_error_on(problem.x_train, y)
     predict = model.forward_on(problem.x_train)
     return lambda: loss_fn(predict(), y)
@@ -124,7 +125,7 @@ def _through_torch_optim(optimizer: torch.optim.Optimizer, tensors: list[torch.T
         loss.backward()
         return loss
 
-    def update(objective: Objective, slopes: tuple[torch.Tensor, ...]) -> None:
+    def update(objective: Objective) -> None:
         if line_search:
             optimizer.step(lambda: fresh(objective))
         else:

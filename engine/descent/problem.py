@@ -17,7 +17,6 @@ from engine.models.linear_models import build_model, start_rng
 from engine.settings.errors import SettingError
 from engine.settings.run_settings import Settings, parse_model, validate
 
-DTYPE = torch.float32  # the tutorial's dtype, and what GPUs are fast at
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 

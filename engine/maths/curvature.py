@@ -18,6 +18,7 @@ import torch
 
 from engine.models.chebyshev_basis import gram as good_gram
 from engine.models.chebyshev_basis import product_exactly
+from engine.models.model_kind import is_linear_in_parameters
 
 GRAM_CHUNK = 1 << 20
 """Points per block when summing ΦᵀΦ: bounds the float64 copy at ~90 MB for poly:10, whatever N is."""
@@ -68,7 +69,7 @@ def _finite_or_none(value: float | None) -> float | None:
 
 def has_constant_hessian(problem) -> bool:
     """MSE on a model linear in its parameters: the loss is a quadratic in θ."""
-    return bool(getattr(problem.model, "linear_in_parameters", False)) and problem.settings.loss == "mse"
+    return is_linear_in_parameters(problem.model) and problem.settings.loss == "mse"
 
 
 def exact_hessian(problem) -> np.ndarray:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from engine.models.model_kind import is_linear_in_parameters
+
 COMPUTATION = ("predictions = k·x + b", "loss = mean((predictions − y)²)")
 """The forward pass of the linear model with MSE, as the panel shows it."""
 FORMULAS = {"k": "∂L/∂k = 2·mean((k·x + b − y)·x)", "b": "∂L/∂b = 2·mean(k·x + b − y)"}
@@ -49,7 +51,7 @@ ROUNDING_FACTOR = 8.0
 
 def supports_analytic(problem) -> bool:
     """MSE on a model linear in θ: the gradient has the closed form (2/N)·Φᵀ(Φθ − y)."""
-    return bool(getattr(problem.model, "linear_in_parameters", False)) and problem.settings.loss == "mse"
+    return is_linear_in_parameters(problem.model) and problem.settings.loss == "mse"
 
 
 def analytic_gradient(problem, vector) -> np.ndarray:

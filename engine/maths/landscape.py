@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.maths.curvature import exact_hessian
+from engine.models.model_kind import is_linear_in_parameters
 
 WINDOW_MARGIN = 0.15
 """Room left around the start, the optimum and the path, as a fraction of their span."""
-MAX_POINTS = 2_000
+LANDSCAPE_SAMPLE_POINTS = 2_000
 """Losses other than MSE are evaluated on at most this many evenly spaced points: a toggle must feel instant (~0.2 s at 80×30 cells)."""
 BLOCK = 4_000_000
 """Cells × points evaluated at once for losses other than MSE: bounds memory at ~32 MB."""
@@ -54,7 +55,7 @@ class Landscape:
 def two_parameter_check(problem) -> None:
     """Raise ValueError unless the model is linear in exactly two parameters (linear, poly:1)."""
     model = problem.model
-    if not getattr(model, "linear_in_parameters", False) or len(model.names) != 2:
+    if not is_linear_in_parameters(model) or len(model.names) != 2:
         raise ValueError(f"the loss landscape needs a model with two parameters (linear or poly:1), not {problem.settings.model}")
 
 
@@ -95,8 +96,8 @@ def _quadratic_loss(problem, cells: np.ndarray, optimum) -> np.ndarray:
 
 def _pointwise_loss(problem, cells: np.ndarray) -> tuple[np.ndarray, int]:
     x, y = problem.dataset.x[problem.train], problem.dataset.y[problem.train]
-    if len(x) > MAX_POINTS:
-        keep = np.linspace(0, len(x) - 1, MAX_POINTS).round().astype(np.int64)
+    if len(x) > LANDSCAPE_SAMPLE_POINTS:
+        keep = np.linspace(0, len(x) - 1, LANDSCAPE_SAMPLE_POINTS).round().astype(np.int64)
         x, y = x[keep], y[keep]
     phi = problem.model.features_np(problem.scaling.apply(x))
     settings = problem.settings

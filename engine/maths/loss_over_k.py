@@ -2,14 +2,16 @@
 
 For MSE, L(k) = mean((k·x − y)²) = L* + a·(k − k*)² with a = mean(x²): a parabola, written about its
 lowest point so no large terms cancel near it, and dL/dk = 2a·(k − k*) exactly. For MAE and Huber the
-curve is evaluated point by point (on at most MAX_POINTS of them) in float64.
+curve is evaluated point by point (on at most CURVE_SAMPLE_POINTS of them) in float64.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-MAX_POINTS = 200_000
+from engine.models.model_kind import is_linear_in_parameters
+
+CURVE_SAMPLE_POINTS = 200_000
 """Points a non-quadratic loss is evaluated on (evenly spread): a curve of a hundred k values stays fast."""
 WINDOW_MARGIN = 0.15
 """Room around the path, the optimum and now, as a fraction of the span they cover."""
@@ -18,7 +20,7 @@ WINDOW_MARGIN = 0.15
 def one_parameter(problem) -> bool:
     """A model linear in one parameter: its loss is a curve over a line, not a surface."""
     model = getattr(problem, "model", None)
-    return bool(getattr(model, "linear_in_parameters", False)) and len(model.names) == 1
+    return is_linear_in_parameters(model) and len(model.names) == 1
 
 
 class LossCurve:
@@ -39,8 +41,8 @@ class LossCurve:
 
                 optimum = least_squares(problem)
             self.best, self.lowest = float(optimum.vector[0]), float(optimum.loss)
-        if len(x) > MAX_POINTS:
-            keep = np.linspace(0, len(x) - 1, MAX_POINTS).round().astype(np.int64)
+        if len(x) > CURVE_SAMPLE_POINTS:
+            keep = np.linspace(0, len(x) - 1, CURVE_SAMPLE_POINTS).round().astype(np.int64)
             x, y = x[keep], y[keep]
         self.x, self.y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 

@@ -11,6 +11,7 @@ from engine.data.memory_guard import SOLVE_BLOCK as BLOCK
 from engine.data.memory_guard import SOLVE_WHOLE_MAX as WHOLE_MAX
 from engine.descent.problem import Problem
 from engine.models.chebyshev_basis import apply_exactly, gram, training
+from engine.models.model_kind import is_linear_in_parameters
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def least_squares(problem: Problem, whole_max: int = WHOLE_MAX, block: int = BLO
     parameters) has no unique optimum: it gets the least-norm one, by SVD (gelsd).
     """
     model = problem.model
-    if not getattr(model, "linear_in_parameters", False) or problem.settings.loss != "mse":
+    if not is_linear_in_parameters(model) or problem.settings.loss != "mse":
         return None
     train = problem.train
     chunk = max(len(train), 1) if len(train) <= whole_max else block

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from engine.models.model_kind import is_linear_in_parameters
+from engine.settings.run_settings import PLAIN_DESCENT
+
 PHASES = ("forward", "loss", "backward", "update")
-STATELESS = ("manual", "sgd")
 """Rules whose update depends on ∇L and lr alone: the update phase computes their θ exactly.
 The others keep a state (a velocity, running averages) that θ alone doesn't tell; their θ comes from the run."""
 
@@ -34,12 +36,12 @@ class Phase:
     gradient: np.ndarray | None = None
     """∂L/∂θ from backward()."""
     updated: np.ndarray | None = None
-    """θ after the update; None for a rule with a state (see STATELESS), whose θ the run gives."""
+    """θ after the update; None for a rule with a state (see PLAIN_DESCENT), whose θ the run gives."""
 
 
 def supports_phases(problem) -> str | None:
     """None when this problem's step can be shown phase by phase; otherwise why not, in a few words."""
-    if not getattr(problem.model, "linear_in_parameters", False):
+    if not is_linear_in_parameters(problem.model):
         return f"phases are shown for linear and poly models, not {problem.settings.model}"
     size = problem.settings.batch_size
     if size is not None and size < len(problem.train):
@@ -70,7 +72,7 @@ def step_phases(problem, vector) -> Iterator[Phase]:
     yield Phase("backward", start, shown, value, slopes)
     # update: θ ← θ − lr·∂L/∂θ, as engine.descent.optimizers.ManualDescent does it (in place, in float32)
     updated = None
-    if settings.optimizer in STATELESS:
+    if settings.optimizer in PLAIN_DESCENT:
         with torch.no_grad():
             updated = theta.detach().clone().sub_(gradient, alpha=settings.lr).cpu().numpy().astype(np.float64)
     yield Phase("update", start, shown, value, slopes, updated)

@@ -13,6 +13,8 @@ from numbers import Integral
 from engine.settings.errors import SettingError
 
 OPTIMIZERS = ("manual", "sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad", "lbfgs")
+PLAIN_DESCENT = ("manual", "sgd")
+"""θ ← θ − lr·∇L with no state: a step is lr times the gradient, so the eigenvalues predict its speed exactly."""
 LOSSES = ("mse", "mae", "huber")
 DATASETS = ("linear", "quadratic", "sine", "outliers")
 DEVICES = ("auto", "cpu", "cuda", "mps")

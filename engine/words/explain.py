@@ -12,6 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.maths.curvature import Analysis, contraction, predicted_steps
+from engine.maths.stability import stable_lr
+from engine.models.model_kind import is_linear_in_parameters
+from engine.settings.run_settings import PLAIN_DESCENT
+from engine.words.numbers import significant as _g
 
 STALL_CONDITION = 100.0
 """Below this condition number every direction converges at comparable rates: no valley to blame."""
@@ -21,10 +25,6 @@ STALL_DISTANCE = 0.01
 """…and at least this fraction of the optimum's size (below it the run is simply close)."""
 CLOSE_RELATIVE = 0.05
 """A parameter is "close to its optimum" within this fraction of that optimum's size."""
-PLAIN_GD = ("manual", "sgd")
-"""The update rules whose speed the eigenvalues predict exactly."""
-HEAVY_BALL = ("momentum", "nesterov")
-"""torch's SGD with momentum β: stable while lr·λmax < 2(1+β) (heavy ball) or 2(1+β)/(1+2β) (Nesterov)."""
 AT_LR_BEST = 0.01
 """An lr within this fraction of lr_best is lr_best (as `o` sets it, to 3 significant digits)."""
 SATURATED = 3.0
@@ -44,10 +44,6 @@ class Fixes:
 
 CLI_FIXES = Fixes()
 APP_FIXES = Fixes(standardize="key z", momentum="key m", lr="the lr field")
-
-
-def _g(value: float) -> str:
-    return f"{value:.3g}"
 
 
 def explain_divergence(
@@ -76,7 +72,7 @@ def explain_divergence(
             "converges: along the steepest direction each step overshoots the minimum by more than it started from. "
             f"To fix it, {suggestion}{fix_scale}."
         )
-    if optimizer not in PLAIN_GD:
+    if optimizer not in PLAIN_DESCENT:
         return (
             f"{where}: lr {_g(lr)} is below {rule}{kind}, but {optimizer} takes longer steps than plain gradient descent "
             f"(momentum adds up past steps; adaptive rules rescale them). {smaller}"
@@ -146,7 +142,7 @@ def explain_stall(
             f"(≥ {STALL_DOMINANCE:g}× the error across it): {valley}"
         )
     rate = contraction(analysis, lr) if lr is not None else None
-    if optimizer in PLAIN_GD and rate is not None and rate < 1 and analysis.lambda_min:
+    if optimizer in PLAIN_DESCENT and rate is not None and rate < 1 and analysis.lambda_min:
         per_step = lr * analysis.lambda_min
         steps = predicted_steps(analysis, lr)
         text += (
@@ -196,7 +192,7 @@ def explain_saturation(problem, snapshot, fixes: Fixes = CLI_FIXES) -> str | Non
     """
     model = problem.model
     hidden = getattr(model, "hidden", None)
-    if hidden is None or getattr(model, "linear_in_parameters", True):
+    if hidden is None or is_linear_in_parameters(model):
         return None
     vector = np.asarray(snapshot.vector, dtype=np.float64)
     if not np.all(np.isfinite(vector)):
@@ -226,7 +222,7 @@ def explain_end(problem, snapshot, optimum, analysis: Analysis | None, fixes: Fi
     """Why a finished (not diverged) run stands where it does, when there is a nameable reason; None otherwise."""
     settings = problem.settings
     at_best = (
-        settings.optimizer in PLAIN_GD
+        settings.optimizer in PLAIN_DESCENT
         and analysis is not None
         and analysis.lr_best
         and abs(settings.lr / analysis.lr_best - 1) <= AT_LR_BEST
@@ -242,13 +238,7 @@ def lr_limit(analysis: Analysis | None, optimizer: str = "manual", momentum: flo
     """The largest stable lr the curvature gives for this update rule; None where it gives none (adaptive rules)."""
     if analysis is None or analysis.lr_max is None or not math.isfinite(analysis.lr_max):
         return None
-    if optimizer in PLAIN_GD:
-        return analysis.lr_max
-    if optimizer == "momentum":
-        return analysis.lr_max * (1 + momentum)
-    if optimizer == "nesterov":
-        return analysis.lr_max * (1 + momentum) / (1 + 2 * momentum)
-    return None  # adam & co. rescale each step: their step is about lr whatever the curvature
+    return stable_lr(analysis.lr_max, optimizer, momentum)
 
 
 def warn_lr(analysis: Analysis | None, lr: float, optimizer: str = "manual", momentum: float = 0.9) -> str | None:
@@ -257,7 +247,7 @@ def warn_lr(analysis: Analysis | None, lr: float, optimizer: str = "manual", mom
     if limit is None or lr <= limit:
         return None
     estimate = "" if analysis.exact else " (λmax estimated here)"
-    if optimizer in PLAIN_GD:
+    if optimizer in PLAIN_DESCENT:
         best = "" if analysis.lr_best is None else f"; lr_best = {_g(analysis.lr_best)}"
         return f"lr {_g(lr)} is above lr_max = 2/λmax = {_g(limit)}{estimate}: plain gradient descent will diverge{best}."
     factor = "2(1+β)/λmax" if optimizer == "momentum" else "2(1+β)/((1+2β)·λmax)"

@@ -13,8 +13,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-PLAIN = ("manual", "sgd")
-"""θ ← θ − lr·∇L: a step is lr times the gradient."""
+from engine.maths.stability import stable_lr
+from engine.settings.run_settings import PLAIN_DESCENT
+from engine.words.numbers import significant
+
 ADAPTIVE = ("adam", "adamw", "rmsprop", "adagrad")
 """Per-parameter steps scaled by the gradient's own size: about lr each, whatever the gradient."""
 LEFT_WORTH_SAYING = 0.01
@@ -90,7 +92,7 @@ def brief(results: Sequence[RaceResult], context: RaceContext) -> list[tuple[Rac
     out = []
     for result in ranked:
         if result.diverged_at is not None:
-            limit = f": lr > 2/λmax = {context.lr_max:.3g}" if result.optimizer in PLAIN and context.lr_max is not None else ""
+            limit = f": lr > 2/λmax = {context.lr_max:.3g}" if result.optimizer in PLAIN_DESCENT and context.lr_max is not None else ""
             out.append((result, f"diverged at step {result.diverged_at:,}{limit}"))
         elif result.loss is None:
             out.append((result, "loss not a number"))
@@ -134,11 +136,11 @@ def _trails(result: RaceResult, winner: RaceResult, context: RaceContext) -> str
 
 
 def _too_large(result: RaceResult, context: RaceContext) -> str:
-    if result.optimizer in PLAIN and context.lr_max is not None:
+    if result.optimizer in PLAIN_DESCENT and context.lr_max is not None:
         return f"lr {result.lr:g} is above 2/λmax = {context.lr_max:.3g}, where plain steps overshoot and grow"
     if result.optimizer == "momentum" and context.lr_max is not None:
         # heavy ball on a quadratic is stable for lr·λmax < 2(1 + β): momentum buys a (1 + β) larger lr, no more
-        limit = context.lr_max * (1.0 + context.momentum)
+        limit = stable_lr(context.lr_max, "momentum", context.momentum)
         if result.lr > limit:
             return f"lr {result.lr:g} is above 2(1+β)/λmax = {limit:.3g}, where even momentum {context.momentum:g} swings wider each step"
     return f"lr {result.lr:g} is too large for {result.optimizer} here"
@@ -177,7 +179,7 @@ def _valley_reason(result: RaceResult, context: RaceContext) -> str | None:
     keep = _flat_keep(result, context)
     if keep is None:
         return None
-    how = "plain steps" if result.optimizer in PLAIN else f"steps with momentum {context.momentum:g}"
+    how = "plain steps" if result.optimizer in PLAIN_DESCENT else f"steps with momentum {context.momentum:g}"
     left = keep**result.steps
     if left <= LEFT_WORTH_SAYING or keep >= 1:
         return None
@@ -193,7 +195,7 @@ def _flat_keep(result: RaceResult, context: RaceContext) -> float | None:
     if context.lambda_min is None or context.lambda_min <= 0:
         return None
     a = result.lr * context.lambda_min
-    if result.optimizer in PLAIN:
+    if result.optimizer in PLAIN_DESCENT:
         return abs(1.0 - a)
     if result.optimizer == "momentum":
         return heavy_ball_rate(a, context.momentum)
@@ -223,7 +225,7 @@ def _distance_reason(result: RaceResult, context: RaceContext) -> str | None:
 
 
 def _g(value: float | None) -> str:
-    return "nan" if value is None else f"{value:.4g}"
+    return "nan" if value is None else significant(value, 4)
 
 
 def race_context(settings, optimum=None, analysis=None) -> RaceContext:

@@ -15,6 +15,7 @@ from pathlib import PurePath
 import numpy as np
 
 from engine.settings.run_settings import Settings
+from engine.words.numbers import significant as _g
 
 TEXT_LINES = 4
 """A stop's text fits in this many lines of the tour panel at 80×24, with the plot still on screen."""
@@ -62,10 +63,6 @@ class Stop:
     """Whether the run starts by itself once made."""
     race: tuple[str, ...] = ()
     """Optimizers raced side by side instead of the single run."""
-
-
-def _g(value: float, digits: int = 3) -> str:
-    return f"{value:.{digits}g}"
 
 
 class NotReady(Exception):

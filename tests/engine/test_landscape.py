@@ -104,7 +104,7 @@ def test_models_with_more_than_two_parameters_have_no_landscape():
 def test_other_losses_on_many_points_use_evenly_spaced_ones_and_say_how_many(monkeypatch):
     import engine.maths.landscape as landscape_module
 
-    monkeypatch.setattr(landscape_module, "MAX_POINTS", 25)
+    monkeypatch.setattr(landscape_module, "LANDSCAPE_SAMPLE_POINTS", 25)
     problem = make_problem(Settings(device="cpu", loss="mae"))
     landscape = loss_grid(problem, (0.5, 1.5), (-2.0, 2.0), 3)
     assert landscape.points_used == 25

@@ -1,6 +1,6 @@
 """The exported script's loss, update rule and descent loop: full batch or mini-batches, as engine/ runs them.
 
-Fixed text around the settings' names; the constants themselves are written by tui/script_export.py.
+Fixed text around the settings' names; the constants themselves are written by tui/exports/script.py.
 Each loop takes the same float32 ops in the same order as engine/descent/descend.py or engine/descent/minibatch.py,
 so the loss the script prints is the run's final loss: the loss on every fitted point at θ after
 STEPS updates, or where the run diverged.

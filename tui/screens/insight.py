@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 from textual.binding import Binding
 
+from engine.models.model_kind import is_linear_in_parameters
 from tui.widgets.analysis_text import divergence_note, headline
 from tui.workers.run_state import RunState
 
@@ -231,9 +232,10 @@ class Insight:
         """Where κ is large and the rule is plain descent: what no lr, not even lr_best, can do, and what fixes it."""
         if self.analysis is None or not self.analysis.exact:
             return None  # engine.words.explain loads torch, which the first paint must not wait for
-        from engine.words.explain import APP_FIXES, PLAIN_GD, explain_lr_best
+        from engine.settings.run_settings import PLAIN_DESCENT
+        from engine.words.explain import APP_FIXES, explain_lr_best
 
-        if settings is not None and settings.optimizer not in PLAIN_GD:
+        if settings is not None and settings.optimizer not in PLAIN_DESCENT:
             return None
         return explain_lr_best(self.analysis, getattr(settings, "standardize", False), APP_FIXES)
 
@@ -248,10 +250,10 @@ class Insight:
 def two_parameters(problem) -> bool:
     """Whether the problem's model is linear in two parameters: the ones whose landscape is drawn."""
     model = getattr(problem, "model", None)
-    return bool(getattr(model, "linear_in_parameters", False)) and len(model.names) == 2
+    return is_linear_in_parameters(model) and len(model.names) == 2
 
 
 def has_landscape(problem) -> bool:
     """A curve (one parameter) or a surface (two) to draw the path on."""
     model = getattr(problem, "model", None)
-    return bool(getattr(model, "linear_in_parameters", False)) and len(model.names) in (1, 2)
+    return is_linear_in_parameters(model) and len(model.names) in (1, 2)

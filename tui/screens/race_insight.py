@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from engine.maths.landscape import thin_path
+from engine.models.model_kind import is_linear_in_parameters
 
 RACE_INSIGHT_BINDINGS = [
     Binding("l", "toggle_landscape", "Landscape", tooltip="every racer's path over the loss landscape, instead of the fit", id="landscape"),
@@ -74,7 +75,7 @@ class RaceInsight:
 
     def two_parameters(self) -> bool:
         model = getattr(self.problem, "model", None)
-        return bool(getattr(model, "linear_in_parameters", False)) and len(model.names) == 2
+        return is_linear_in_parameters(model) and len(model.names) == 2
 
     # ── the keys ─────────────────────────────────────────────────────────────
     def toggle_analysis(self) -> None:

@@ -9,6 +9,8 @@ import math
 
 from rich.text import Text
 
+from engine.words.numbers import significant
+
 BEYOND_DOUBLE = 1e15  # engine.words.explain.BEYOND_DOUBLE, not imported: engine.words.explain loads torch, and the app draws before it has
 
 
@@ -17,7 +19,7 @@ def _g(value: float | None) -> str:
         return "–"
     if math.isinf(value):
         return "∞"
-    return f"{value:.4g}"
+    return significant(value, 4)
 
 
 def _kappa(value: float | None) -> str:

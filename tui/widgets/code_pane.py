@@ -16,6 +16,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
+from engine.models.model_kind import is_linear_in_parameters
+
 FIRST_LINE = "# Φ at the fitted points"
 """Where the excerpt of the script starts (the model's forward pass); an MLP's starts at its predict()."""
 LAST_LINE = "# The result"
@@ -160,7 +162,7 @@ def live_values(problem, snapshot) -> dict[str, str]:
     values["backward"] = f"theta.grad = {_numbers(snapshot.gradient)}"
     values["update"] = f"theta = {_numbers(snapshot.vector)}"
     model = problem.model
-    if getattr(model, "linear_in_parameters", False):
+    if is_linear_in_parameters(model):
         first = problem.dataset.x[problem.train[:4]]  # as the forward phase shows ŷ: the first three, then …
         values["forward"] = "ŷ = " + _numbers(model.curve(snapshot.vector, np.asarray(first, dtype=np.float64)))
     return values

@@ -159,9 +159,6 @@ class ParameterPanel(VerticalScroll):
                     changes[name] = value
         return changes
 
-    def focus_setting(self, name: str) -> None:
-        self._rows[name].control.focus()
-
     def on_input_changed(self, event: Input.Changed) -> None:
         name = self._name_of(event.input)
         _, problem = check(FIELDS[name], event.value, self.applied)

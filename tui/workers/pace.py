@@ -16,8 +16,6 @@ DEFAULT_FPS, MAX_FPS = 20, 60
 """The app's frame rate (`--fps`): the UI is fed at most this many frames a second, whatever the step rate."""
 LITE_FPS = 10
 """`--lite`'s frame rate, for slow links."""
-DEFAULT_RATE = 150.0
-"""Steps per second of a fixed pace when none is given."""
 MIN_RATE, MAX_RATE = 0.25, 1e7
 """`-` goes down to a step every 4 s: the demo starts at 1.25/s, and slower than it must still be possible."""
 DEMO_SECONDS, DEMO_STEPS = 8.0, 1000
