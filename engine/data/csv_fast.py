@@ -14,33 +14,7 @@ import warnings
 
 import numpy as np
 
-from engine.data.csv_text import MAX_LINE, encoding_of, number_of, separator_of
-
-SAMPLE_LINES = 20
-"""Non-blank lines read to find the separator and the header, as the careful reader does."""
-
-
-def _head(stream) -> list[str]:
-    """The first non-blank lines, without their line ends."""
-    lines: list[str] = []
-    while len(lines) < SAMPLE_LINES:
-        line = stream.readline(MAX_LINE + 2)
-        if not line:
-            break
-        if line.strip():
-            lines.append(line.rstrip("\n"))
-    return lines
-
-
-def _index(spec: str, header: list[str] | None, width: int) -> int | None:
-    spec = spec.strip()
-    if spec.isascii() and spec.isdigit():
-        index = int(spec) - 1
-        return index if 0 <= index < width else None
-    if header is None:
-        return None
-    names = [name.strip() for name in header]
-    return names.index(spec) if spec in names else None
+from engine.data.csv_text import MAX_LINE, SAMPLE_LINES, encoding_of, number_of, separator_of
 
 
 def fast_columns(raw: bytes, x_column: str, y_column: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -83,3 +57,26 @@ def fast_columns(raw: bytes, x_column: str, y_column: str) -> tuple[np.ndarray, 
     if len(values) < 2 or not np.isfinite(values).all():
         return None
     return np.ascontiguousarray(values[:, 0]), np.ascontiguousarray(values[:, 1])
+
+
+def _head(stream) -> list[str]:
+    """The first non-blank lines, without their line ends."""
+    lines: list[str] = []
+    while len(lines) < SAMPLE_LINES:
+        line = stream.readline(MAX_LINE + 2)
+        if not line:
+            break
+        if line.strip():
+            lines.append(line.rstrip("\n"))
+    return lines
+
+
+def _index(spec: str, header: list[str] | None, width: int) -> int | None:
+    spec = spec.strip()
+    if spec.isascii() and spec.isdigit():
+        index = int(spec) - 1
+        return index if 0 <= index < width else None
+    if header is None:
+        return None
+    names = [name.strip() for name in header]
+    return names.index(spec) if spec in names else None

@@ -1,4 +1,8 @@
-"""A user's CSV of x,y: header optional; comma, semicolon or tab; columns by name or 1-based position."""
+"""A user's CSV of x,y: header optional; comma, semicolon or tab; columns by name or 1-based position.
+
+Read top to bottom: `read_csv` is the entry; it reads the bytes (engine/data/csv_text.py), tries numpy's fast
+path (engine/data/csv_fast.py), else the careful reader below, then names the axes from the header.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +13,9 @@ from itertools import chain
 
 import numpy as np
 
-from engine.data.csv_text import MAX_LINE, decode, encoding_of, number_of, read_bytes, separator_of, shown, split_lines
+from engine.data.csv_text import MAX_LINE, SAMPLE_LINES, decode, encoding_of, number_of, read_bytes, separator_of, shown, split_lines
 from engine.data.dataset import Dataset
 from engine.settings.errors import DataError
-
-
-def _column_index(path: str, spec: str, header: list[str] | None, width: int, role: str) -> int:
-    spec = spec.strip()
-    if spec.isascii() and spec.isdigit():  # "²".isdigit() is True, but int() refuses it
-        index = int(spec) - 1
-        if not 0 <= index < width:
-            raise DataError(f"{path}: has {width} column(s); {role} column {spec} does not exist (positions start at 1)")
-        return index
-    if header is None:
-        raise DataError(f"{path}: has no header row, so {role} column {spec!r} can't be found by name")
-    names = [name.strip().strip('"').strip() for name in header]
-    if spec not in names:
-        raise DataError(f"{path}: no column named {spec!r} for {role} (columns: {', '.join(names)})")
-    return names.index(spec)
 
 
 def read_csv(path: str, x_column: str = "1", y_column: str = "2") -> Dataset:
@@ -60,7 +49,7 @@ def _careful_columns(path: str, text: str, x_column: str, y_column: str) -> tupl
             raise DataError(f"{name}: line {number} is longer than {MAX_LINE:,} characters")
         if line.strip():
             sample.append(line)
-        if len(sample) >= 20:
+        if len(sample) >= SAMPLE_LINES:
             break
     separator = separator_of(sample)
     numbered = ((number, row) for number, row in enumerate(csv.reader(_checked_lines(name, text), delimiter=separator), start=1))
@@ -111,7 +100,7 @@ def _checked_lines(name: str, text: str):
 
 def _axis_names(head: str, x_column: str, y_column: str) -> tuple[str, str]:
     """The header's names of the x and y columns (the axes carry the file's own names), or "x" and "y"."""
-    lines = [line for line in split_lines(head) if line.strip()][:20]
+    lines = [line for line in split_lines(head) if line.strip()][:SAMPLE_LINES]
     if not lines:
         return "x", "y"
     first = next(csv.reader([lines[0]], delimiter=separator_of(lines)), [])
@@ -127,3 +116,17 @@ def _axis_names(head: str, x_column: str, y_column: str) -> tuple[str, str]:
         picked.append(names[index] if index < len(names) and names[index] else role)
     return picked[0], picked[1]
 
+
+def _column_index(path: str, spec: str, header: list[str] | None, width: int, role: str) -> int:
+    spec = spec.strip()
+    if spec.isascii() and spec.isdigit():  # "²".isdigit() is True, but int() refuses it
+        index = int(spec) - 1
+        if not 0 <= index < width:
+            raise DataError(f"{path}: has {width} column(s); {role} column {spec} does not exist (positions start at 1)")
+        return index
+    if header is None:
+        raise DataError(f"{path}: has no header row, so {role} column {spec!r} can't be found by name")
+    names = [name.strip().strip('"').strip() for name in header]
+    if spec not in names:
+        raise DataError(f"{path}: no column named {spec!r} for {role} (columns: {', '.join(names)})")
+    return names.index(spec)

@@ -17,6 +17,8 @@ from engine.settings.errors import DataError
 MAX_BYTES = 2 * 1024**3
 MAX_LINE = 1024 * 1024
 SEPARATORS = (",", ";", "\t")
+SAMPLE_LINES = 20
+"""Non-blank lines read to find the separator and the header (both readers, and the axes' names)."""
 
 
 BOMS = (  # UTF-32's marks first: UTF-32-LE's begins with UTF-16-LE's
@@ -97,7 +99,7 @@ def split_lines(text: str):
 
 def separator_of(lines: list[str]) -> str:
     """The separator most used in the first non-blank lines: comma, semicolon or tab."""
-    sample = [line for line in lines if line.strip()][:20]
+    sample = [line for line in lines if line.strip()][:SAMPLE_LINES]
     counts = {sep: sum(line.count(sep) for line in sample) for sep in SEPARATORS}
     best = max(SEPARATORS, key=lambda sep: counts[sep])
     return best if counts[best] else ","
