@@ -261,32 +261,18 @@ class MainScreen(Screen):
     @on(ProblemReady)
     @on(PrepareFailed)
     @on(Frame)
-    def _from_the_run(self, message) -> None:
+    @on(ParameterPanel.Applied)
+    @on(ParameterPanel.Typed)
+    @on(LandscapeView.StartMoved)
+    def _to_the_driver(self, message) -> None:
+        """What the run's workers post, and the panel's and the landscape's changes to the run."""
         self.driver.receive(message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.driver.worker_failed(event)
 
-    # ── what the widgets post ────────────────────────────────────────────────
     def on_code_pane_next_phase(self) -> None:  # by name: the code pane's module loads only when c is pressed
         self.teaching.next_phase()
-
-    @on(ParameterPanel.Applied)
-    def _applied(self, message: ParameterPanel.Applied) -> None:
-        self.apply(message.changes)
-
-    @on(LandscapeView.StartMoved)
-    def _start_moved(self, message: LandscapeView.StartMoved) -> None:
-        """A marble dropped on the landscape: the run starts again from there, same data."""
-        if self.problem is None:
-            return
-        self.prepare_run(self.settings, self.dataset, run=self.life.running, start=message.vector)
-
-    @on(ParameterPanel.Typed)
-    def _typed(self, message: ParameterPanel.Typed) -> None:
-        if message.name == "lr":
-            self.insight.typed_lr(message.text, self.settings)
-            self.show_status()
 
     # ── a terminal too small to draw in ──────────────────────────────────────
     def on_resize(self) -> None:

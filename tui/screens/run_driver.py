@@ -9,7 +9,8 @@ from __future__ import annotations
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.settings.run_settings import Settings
-from tui.widgets.parameter_panel import FIELDS
+from tui.widgets.landscape_view import LandscapeView
+from tui.widgets.parameter_panel import FIELDS, ParameterPanel
 from tui.workers.preparing import DataReady, PrepareFailed, ProblemReady, prepare
 from tui.workers.runner import Frame, Runner
 
@@ -21,9 +22,31 @@ class RunDriver:
         self.screen = screen
 
     def receive(self, message) -> None:
-        """A message from the run's workers, to the step it takes."""
-        handlers = {DataReady: self.data_ready, ProblemReady: self.problem_ready, PrepareFailed: self.prepare_failed, Frame: self.frame}
+        """A message from the run's workers, or a change to the run from the panel or the landscape."""
+        handlers = {
+            DataReady: self.data_ready,
+            ProblemReady: self.problem_ready,
+            PrepareFailed: self.prepare_failed,
+            Frame: self.frame,
+            ParameterPanel.Applied: self.applied,
+            ParameterPanel.Typed: self.typed,
+            LandscapeView.StartMoved: self.start_moved,
+        }
         handlers[type(message)](message)
+
+    def applied(self, message: ParameterPanel.Applied) -> None:
+        self.apply(message.changes)
+
+    def start_moved(self, message: LandscapeView.StartMoved) -> None:
+        """A marble dropped on the landscape: the run starts again from there, same data."""
+        screen = self.screen
+        if screen.problem is not None:
+            self.prepare_run(screen.settings, screen.dataset, run=screen.life.running, start=message.vector)
+
+    def typed(self, message: ParameterPanel.Typed) -> None:
+        if message.name == "lr":
+            self.screen.insight.typed_lr(message.text, self.screen.settings)
+            self.show_status()
 
     def prepare_run(self, settings: Settings, dataset, run: bool = False, start=None) -> None:
         """Stop any run and build a new one from `settings` (new points unless `dataset` is kept); from θ = `start` if given."""
