@@ -59,6 +59,8 @@ async def test_the_tour_walks_every_stop_with_its_state_and_whole_text():
                 await wait_until(pilot, lambda: isinstance(app.screen, TourRace) and app.screen.tour_panel.is_mounted, 60, "the race")
                 race = app.screen
                 assert race.names == tuple(parse_racer(spec).label for spec in stop.race) and race.settings == expected
+                if stop.run:  # the stop's race starts on its own once built
+                    await wait_until(pilot, lambda race=race: race.state in ("running", "done"), 60, "the race running")
                 panel = race.tour_panel
             else:
                 assert app.screen is main_screen and main_screen.settings == expected

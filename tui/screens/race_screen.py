@@ -39,8 +39,10 @@ class RaceScreen(Screen):
         Binding("escape", "back", "Back", tooltip="back to the single run (when the race came from a preset)", show=False),
     ]
 
-    def __init__(self, settings: Settings, racers: tuple[Racer | str, ...], fps: int) -> None:
+    def __init__(self, settings: Settings, racers: tuple[Racer | str, ...], fps: int, run: bool = False) -> None:
+        """`run`: the race starts once it is built."""
         super().__init__()
+        self.run_at_start = run
         self.racers = tuple(parse_racer(racer) if isinstance(racer, str) else racer for racer in racers)
         self.names = tuple(racer.label for racer in self.racers)
         self.settings, self.pace = settings, Pace(fps)
@@ -71,7 +73,7 @@ class RaceScreen(Screen):
         self.status = self.query_one("#race-status", Static)
         self.insight = RaceInsight(self, self.query_one("#race-analysis", Static), self.query_one(RaceLandscapeView), self.fit)
         self.fit.focus()
-        self.prepare()
+        self.prepare(run=self.run_at_start)
 
     def prepare(self, run: bool = False) -> None:
         """Build the race again from step 0; `run`: it starts once built."""

@@ -19,8 +19,8 @@ DATA_FIELDS = tuple(name for name, spec in FIELDS.items() if spec.metadata["grou
 class TourRace(RaceScreen):
     """The race screen with the tour's panel under its plots."""
 
-    def __init__(self, tour, settings: Settings, names: tuple[str, ...], fps: int) -> None:
-        super().__init__(settings, names, fps)
+    def __init__(self, tour, settings: Settings, names: tuple[str, ...], fps: int, run: bool) -> None:
+        super().__init__(settings, names, fps, run)
         self.tour_panel = TourPanel(tour, id="tour")
 
     def on_mount(self) -> None:  # after RaceScreen's own (Textual calls both)
@@ -65,8 +65,7 @@ class Tour:
         stop = self.stop
         self._close_race()
         if stop.race:
-            race = TourRace(self, stop_settings(stop, self.tutorial, self.launched[0]), stop.race, self.screen.pace.fps)
-            race.run_when_ready = stop.run
+            race = TourRace(self, stop_settings(stop, self.tutorial, self.launched[0]), stop.race, self.screen.pace.fps, stop.run)
             self.race = race
             self.screen.app.push_screen(race)
         else:
