@@ -234,6 +234,13 @@ class MainScreen(Screen):
         """The least-squares optimum of the run's problem, when it has one."""
         return self.insight.optimum
 
+    def show_views(self, panel: bool, top: str, bottom: str) -> None:
+        """The views a tour stop asks for: the panel or not, `top` "fit" or "landscape", `bottom` "loss", "code", "autograd" or "none"."""
+        self.panel.display = panel
+        self.landscape.display, self.fit.display = top == "landscape", top != "landscape"
+        self.teaching.show_code(bottom == "code", focus=False)
+        self.autograd.display, self.loss.display = bottom == "autograd", bottom == "loss"
+
     def focus_plot(self) -> None:
         """The plot shown (the fit, or the landscape in its place) takes the keys."""
         (self.landscape if self.landscape.display else self.fit).focus()

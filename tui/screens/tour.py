@@ -77,12 +77,7 @@ class Tour:
         screen = self.screen
         settings = stop_settings(stop, self.tutorial, self.launched[0])
         screen.prepare_run(settings, self._dataset_for(settings), run=stop.run)
-        screen.panel.display = stop.panel
-        landscape = stop.top == "landscape"
-        screen.landscape.display, screen.fit.display = landscape, not landscape
-        self.teaching.show_code(stop.bottom == "code", focus=False)
-        screen.autograd.display = stop.bottom == "autograd"
-        screen.loss.display = stop.bottom == "loss"
+        screen.show_views(stop.panel, stop.top, stop.bottom)
 
     def _dataset_for(self, settings: Settings):
         """The points already made for these data settings (on screen, or the launch's CSV), else None: new ones."""
