@@ -164,8 +164,10 @@ def _diverge(scene: Scene) -> str:
     snapshot, analysis = _need(scene.snapshot, scene.analysis)
     lr = scene.settings.lr
     growth = abs(1.0 - lr * analysis.lambda_max)
-    ending = f"the run stopped at step {snapshot.diverged_at:,}" if snapshot.diverged_at is not None else (
-        f"at step {snapshot.step:,} the loss is {_g(snapshot.loss)}"
+    ending = (
+        f"the run stopped at step {snapshot.diverged_at:,}"
+        if snapshot.diverged_at is not None
+        else (f"at step {snapshot.step:,} the loss is {_g(snapshot.loss)}")
     )
     return (
         f"Too large an lr diverges: lr = {_g(lr)} is above lr_max = 2/λmax = {_g(analysis.lr_max)}. Each step multiplies "
