@@ -91,6 +91,30 @@ def keep_per_step(lr: float, lam: float, optimizer: str, beta: float = 0.9) -> f
     return max(abs((c1 + root) / 2.0), abs((c1 - root) / 2.0))
 
 
+def shrink_per_step(lr: float, lam: float, optimizer: str, beta: float = 0.9) -> float | None:
+    """−ln of `keep_per_step`, accurate where the factor is within a rounding of 1 (plain: −log1p(−lr·λ)); None for adaptive rules.
+
+    0 where the direction does not shrink (or grows): no count of steps shrinks it.
+    """
+    keep = keep_per_step(lr, lam, optimizer, beta)
+    if keep is None:
+        return None
+    a = lr * lam
+    if _family(optimizer) == "plain" and 0.0 <= a < 0.5:
+        return -math.log1p(-a)
+    if keep == 0.0:
+        return math.inf
+    return max(-math.log(keep), 0.0)
+
+
+def steps_at(lr: float, lambdas, optimizer: str, beta: float = 0.9, factor: float = 1000.0) -> float | None:
+    """Steps for the slowest of the directions `lambdas` to shrink `factor`× at this lr (inf: never); None for adaptive rules."""
+    shrinks = [shrink_per_step(lr, lam, optimizer, beta) for lam in lambdas]
+    if any(shrink is None for shrink in shrinks):
+        return None
+    return steps_for_shrink(min(shrinks), factor)
+
+
 def fraction_left(lr: float, lam: float, optimizer: str, steps: int, beta: float = 0.9) -> float | None:
     """|e_t / e_0| after `steps` steps along a direction of curvature λ, from the exact recurrence (velocity 0 at start).
 

@@ -63,8 +63,13 @@ def explain_divergence(
     if limit is None:
         return f"{where}: the loss blew up at lr {g(lr)}. {smaller}"
     name, formula = rule_name(optimizer), limit_formula(optimizer)
-    beta = "" if optimizer in ("manual", "sgd") else f", β = {momentum:g}"
-    rule = f"{formula} = {limit:.4g} (λmax = {analysis.lambda_max:.4g}{beta})"
+    top = f"{analysis.lambda_max:.4g}"
+    if optimizer in ("manual", "sgd"):
+        rule = f"lr_max = 2/λmax = 2/{top} = {g(limit)}"
+    elif optimizer == "momentum":
+        rule = f"2(1+β)/λmax = 2(1+{momentum:g})/{top} = {g(limit)}"
+    else:
+        rule = f"{formula} = {g(limit)} (β = {momentum:g}, λmax = {top})"
     kind = "" if analysis.exact else " (λmax estimated where the run started)"
     bound = round_down(limit)
     advice = f"To fix it, set lr ({fixes.lr}) below {g(bound)}, e.g. {g(round_down(bound / 2))}{fix_scale}."

@@ -182,8 +182,8 @@ def _race(scene: Scene) -> str:
     lead = f"; {leader} leads" if leader and steps > 0 else ""
     return (
         f"Optimizers racing: the same data, the same start, each at its own lr (the name after @). "
-        f"At step {steps:,} the losses are {losses}{lead}. Momentum gathers speed along the valley; adam "
-        f"rescales each coordinate by its gradient's size, a step bounded by about lr."
+        f"At step {steps:,} the losses are {losses}{lead}. Momentum gathers speed; adam rescales each coordinate, "
+        f"its steps at most about lr."
     )
 
 
