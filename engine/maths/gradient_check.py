@@ -93,10 +93,8 @@ def gradient_check(problem, snapshot) -> GradientCheck | None:
     if problem.model.kind == "slope":  # one feature, x itself
         formulas = ("∂L/∂k = 2·mean((k·x − y)·x)",)
     else:
-        formulas = (
-            tuple(FORMULAS[name] for name in names)
-            if problem.model.kind == "linear"
-            else tuple(f"∂L/∂{name} = 2·mean(residual·x^{j})" for j, name in enumerate(names))
+        formulas = tuple(FORMULAS[name] for name in names) if problem.model.kind == "linear" else tuple(
+            f"∂L/∂{name} = 2·mean(residual·x^{j})" for j, name in enumerate(names)
         )
     return GradientCheck(
         step=snapshot.step,

@@ -147,7 +147,9 @@ def _find_canvas(cells: list[list[Cell]]) -> Canvas | None:
     return Canvas(top + 1, left, bottom - top - 1, right - left)
 
 
-def line_layer(x: np.ndarray, y: np.ndarray, canvas: Canvas, x_limits: tuple[float, float], y_limits: tuple[float, float]) -> np.ndarray:
+def line_layer(
+    x: np.ndarray, y: np.ndarray, canvas: Canvas, x_limits: tuple[float, float], y_limits: tuple[float, float]
+) -> np.ndarray:
     """The polyline through (x, y) (x increasing) as braille bits on the canvas (rows × columns, top row first).
 
     Each dot column is lit from the line's height there to its height at the next column, so steep lines

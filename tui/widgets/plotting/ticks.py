@@ -65,7 +65,7 @@ def even_axis(low: float, high: float, rows: int) -> Axis:
     span = high - low if high > low else max(abs(low), 1.0)
     fewest = 3 if rows >= 7 else 2
     best = None
-    for r in (1, *ROWS_PER_TICK) if rows <= SMALL_ROWS else ROWS_PER_TICK:
+    for r in ((1, *ROWS_PER_TICK) if rows <= SMALL_ROWS else ROWS_PER_TICK):
         if (rows - 1) // r < 1:
             continue
         for step in itertools.islice(_nice_steps(span * r / (rows - 1)), TRIES):
