@@ -16,7 +16,7 @@ import numpy as np
 from engine.maths.optimizer_rules import fraction_left, keep_per_step, rule_name, swings
 
 BETWEEN_WORTH_SAYING = 0.01
-"""The directions between the steepest and the flattest are named when they hold more than this share of the excess."""
+"""The other directions are named when they hold more than this share of the excess."""
 
 
 def direction_parts(result, context) -> dict[str, float] | None:
@@ -74,7 +74,8 @@ def direction_reason(result, context) -> str | None:
     other_lam = context.lambda_min if other == "flat" else context.lambda_max
     _, other_left = _left(result, context, other_lam)
     said_left = "" if other_left is None or not math.isfinite(other_left) else f", {_pct(other_left)} of its error left"
-    text += f"; the {other} direction holds {_g(parts[other])}{said_left}"
+    if parts[other] > BETWEEN_WORTH_SAYING * total:  # a share too small to matter is not said
+        text += f"; the {other} direction holds {_g(parts[other])}{said_left}"
     if parts["between"] > BETWEEN_WORTH_SAYING * total:
         text += f", the directions between them {_g(parts['between'])}"
     return text
