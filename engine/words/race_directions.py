@@ -82,15 +82,16 @@ def direction_reason(result, context) -> str | None:
 
 
 def brief_reason(result, context) -> str | None:
-    """A status line's worth: ": steep direction, 86% left" (the direction that holds the excess, and what is left there)."""
+    """A status line's worth: ": 84% of its steep error left" (the direction holding the excess, and what is left there)."""
     parts = direction_parts(result, context)
     if parts is None or sum(parts.values()) <= 0:
         return None
     blamed = max(("steep", "flat"), key=parts.get)
     lam = context.lambda_max if blamed == "steep" else context.lambda_min
     _, left = _left(result, context, lam)
-    share = f"{parts[blamed] / sum(parts.values()):.0%} of its excess"
-    return f": {blamed} direction holds {share}" + ("" if left is None or not math.isfinite(left) else f", {_pct(left)} left")
+    if left is not None and math.isfinite(left):
+        return f": {_pct(left)} of its {blamed} error left"
+    return f": excess {parts[blamed] / sum(parts.values()):.0%} along {blamed}"
 
 
 def _pct(value: float) -> str:
