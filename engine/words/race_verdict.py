@@ -10,12 +10,11 @@ each coordinate bounded by about lr, shrinking as the gradient's sign settles.
 
 from __future__ import annotations
 
-import cmath
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.maths.optimizer_rules import limit_formula, lr_limit
+from engine.maths.optimizer_rules import keep_per_step, limit_formula, lr_limit
 from engine.words.race_directions import brief_reason, direction_reason
 
 PLAIN = ("manual", "sgd")
@@ -243,13 +242,8 @@ def _flat_left(result: RaceResult, context: RaceContext) -> float:
 
 
 def heavy_ball_rate(a: float, beta: float) -> float:
-    """How much of the error heavy-ball momentum keeps per step along a direction where lr·λ = a.
-
-    e_{t+1} = (1 + β − a)·e_t − β·e_{t−1}: the error shrinks like the larger root of z² − (1 + β − a)z + β = 0.
-    """
-    b = 1.0 + beta - a
-    root = cmath.sqrt(b * b - 4.0 * beta)
-    return max(abs((b + root) / 2.0), abs((b - root) / 2.0))
+    """How much of the error heavy-ball momentum keeps per step along a direction where lr·λ = a (engine.maths.optimizer_rules)."""
+    return keep_per_step(a, 1.0, "momentum", beta)
 
 
 def _distance_reason(result: RaceResult, context: RaceContext) -> str | None:
