@@ -155,7 +155,7 @@ def _stall(scene: Scene) -> str:
     from engine.words.tour_valley import stall_words
 
     snapshot, optimum, analysis = _need(scene.snapshot, scene.optimum, scene.analysis)
-    return stall_words(scene.settings, snapshot, optimum, analysis)
+    return stall_words(scene.settings, snapshot, optimum, analysis, scene.problem)
 
 
 def _standardized(scene: Scene) -> str:

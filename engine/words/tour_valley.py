@@ -27,14 +27,16 @@ def _kappa(analysis) -> str:
     return "∞" if kappa is None or kappa == float("inf") else f"{kappa:,.1f}" if kappa < 10 else f"{kappa:,.0f}"
 
 
-def stall_words(settings, snapshot, optimum, analysis) -> str:
+def stall_words(settings, snapshot, optimum, analysis, problem=None) -> str:
     b, best = snapshot.params["b"], optimum.params["b"]
     head = f"b = {_g(b)} at step {snapshot.step:,}, where least squares has b* = {_g(best)}"
     kappa = analysis.condition_number
     if kappa is None or kappa < CRAWL_KAPPA:
+        raw = _raw_analysis(problem) if settings.standardize and problem is not None else None
+        then = "" if raw is None else f" With raw x (z off) κ = {_kappa(raw)}."
         return (
             f"No crawl here: {head}. The valley is κ = λmax/λmin = {_kappa(analysis)} times more curved across than "
-            "along, so every direction converges at comparable rates. With raw x (z off) κ is in the thousands and b crawls."
+            f"along, so every direction converges at comparable rates.{then}"
         )
     far = abs(b - best) > CLOSE * max(abs(best), 1e-3)
     news = "But b crawls" if far else "b got there"

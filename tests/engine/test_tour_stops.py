@@ -115,7 +115,7 @@ def test_the_stall_and_standardize_stops_never_call_a_valley_round_or_crawling_w
     """Issue 21: with standardizing on the stall stop said "b crawls … κ = 1 times more curved"; poly-like κ is not 1."""
     on = scene_after(TUTORIAL.with_changes(standardize=True), 300)
     text = words(_stop("stall"), on)
-    assert "crawls:" not in text and "No crawl here" in text
+    assert "crawls:" not in text and "No crawl here" in text and "With raw x (z off) κ = 13,208." in text
     stop = _stop("standardize")
     text = words(stop, scene_after(stop_settings(stop, TUTORIAL, TUTORIAL), 300))
     assert "round valley" in text and "λmax falls from 6702 to 2" in text and "κ from 13,208 to 1.0" in text

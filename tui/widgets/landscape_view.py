@@ -167,7 +167,7 @@ class LandscapeView(Widget):
         for index, (r, c, _, _) in enumerate(kinds):
             marks[r, c] = index + 1
         names = self.problem.model.names
-        scaled = " (fitted on standardized x, drawn in x's units)" if self.problem.settings.standardize else ""
+        scaled = " (in x's units)" if self.problem.settings.standardize else ""
         legend = Text()
         legend.append("landscape ", style="bold")
         legend.append(f"{what} {low:.2g}…{high:.2g} over ({names[0]}, {names[1]}){scaled}  ", style="dim")
