@@ -3,7 +3,9 @@
 For MSE on a model linear in its parameters, L(θ) = mean((Φθ − y)²) is a quadratic: its Hessian
 H = (2/N)·ΦᵀΦ is the same everywhere, and plain gradient descent θ ← θ − lr·∇L multiplies the error
 along each eigenvector of H by (1 − lr·λ) every step. So it converges iff lr < 2/λmax, and fastest at
-lr = 2/(λmax + λmin), where the slowest and the fastest directions shrink at the same rate.
+lr = 2/(λmax + λmin) in the long run, where the slowest and the fastest directions shrink at the same rate (not the
+fastest finite run: the steep direction then swings from side to side). Other optimizers' rules:
+engine/maths/optimizer_rules.py.
 For other models and losses the Hessian changes with θ; λmax is then estimated where θ is.
 """
 
@@ -40,7 +42,7 @@ class Analysis:
     lr_max: float | None
     """2/λmax, the largest lr at which plain gradient descent converges; inf when there is no curvature."""
     lr_best: float | None
-    """2/(λmax + λmin), the lr at which plain gradient descent converges fastest; None when estimated."""
+    """2/(λmax + λmin), the lr with plain gradient descent's best asymptotic rate; None when estimated."""
     exact: bool
     """True when the Hessian is constant and these are its eigenvalues; False for an estimate of λmax."""
     slow_direction: np.ndarray | None = field(default=None, compare=False, repr=False)
@@ -146,14 +148,12 @@ def predicted_steps(analysis: Analysis, lr: float, factor: float = 1000.0) -> fl
 
     None when the analysis is an estimate (the slowest direction is unknown).
     """
-    rate = contraction(analysis, lr)
-    if rate is None:
+    if analysis.lambda_min is None:
         return None
-    if rate >= 1.0:
-        return math.inf
-    if rate == 0.0:
-        return 1.0  # lr = 1/λ with every λ equal: one step lands on the optimum
-    return float(math.ceil(math.log(factor) / -math.log(rate)))
+    from engine.maths.optimizer_rules import steps_at
+
+    # per direction, with log1p: a factor within a rounding of 1 (κ beyond double precision) still counts its steps
+    return steps_at(lr, (analysis.lambda_min, analysis.lambda_max), "manual", factor=factor)
 
 
 def estimate_lambda_max(

@@ -1,6 +1,7 @@
 """The loss over a window of a two-parameter model's (k, b) plane, to draw the descent's path on.
 
-Everything is in θ as fitted (standardized when that is on), the plane the optimizer moves in.
+The grid may be laid in the data's own units (k, b as the status line shows them, whatever --standardize
+says): `to_fitted` maps its cells to θ as fitted, the plane the optimizer moves in, where the loss is computed.
 For MSE the loss is the quadratic L* + (θ − θ*)ᵀ·(H/2)·(θ − θ*), exact on every cell at a cost that
 does not grow with the number of points; other losses are summed point by point, a block at a time.
 """
@@ -47,9 +48,7 @@ class Landscape:
         """Whether every (k, b) point lies inside the window: if not, the app asks for a new one."""
         points = np.atleast_2d(points)
         k, b = points[:, 0], points[:, 1]
-        return bool(
-            np.all((k >= self.k_values[0]) & (k <= self.k_values[-1]) & (b >= self.b_values[0]) & (b <= self.b_values[-1]))
-        )
+        return bool(np.all((k >= self.k_values[0]) & (k <= self.k_values[-1]) & (b >= self.b_values[0]) & (b <= self.b_values[-1])))
 
 
 def two_parameter_check(problem) -> None:
@@ -60,11 +59,18 @@ def two_parameter_check(problem) -> None:
 
 
 def loss_grid(
-    problem, k_range: tuple[float, float], b_range: tuple[float, float], size: int | tuple[int, int] = 61, optimum=None
+    problem,
+    k_range: tuple[float, float],
+    b_range: tuple[float, float],
+    size: int | tuple[int, int] = 61,
+    optimum=None,
+    to_fitted: np.ndarray | None = None,
 ) -> Landscape:
     """log10 of the training loss on a grid over the window; `size` is cells per side, or (columns, rows).
 
     `optimum` (engine.maths.optimum.least_squares's, when the caller has it) saves solving for it again.
+    `to_fitted`: a 2×2 matrix from the grid's units to θ as fitted (the inverse of `data_unit_matrix`); None: the
+    grid is in θ as fitted.
     """
     two_parameter_check(problem)
     columns, rows = (size, size) if isinstance(size, int) else size
@@ -74,6 +80,8 @@ def loss_grid(
     b_values = np.linspace(float(b_range[0]), float(b_range[1]), rows)
     kk, bb = np.meshgrid(k_values, b_values)
     cells = np.stack([kk.ravel(), bb.ravel()], axis=1)  # (rows·columns, 2)
+    if to_fitted is not None:
+        cells = cells @ np.asarray(to_fitted, dtype=np.float64).T
     if problem.settings.loss == "mse":
         loss, used = _quadratic_loss(problem, cells, optimum), len(problem.train)
     else:
@@ -112,6 +120,12 @@ def _pointwise_loss(problem, cells: np.ndarray) -> tuple[np.ndarray, int]:
             delta = settings.huber_delta
             total += np.where(size < delta, 0.5 * residual**2, delta * (size - 0.5 * delta)).sum(axis=0)
     return total / len(x), len(x)
+
+
+def data_unit_matrix(problem) -> np.ndarray:
+    """The 2×2 matrix M with (k, b) in the data's units = M·θ as fitted (the identity unless x is standardized)."""
+    model = problem.model
+    return np.column_stack([np.asarray(model.data_units(e), dtype=np.float64)[:2] for e in np.eye(2)])
 
 
 def landscape_window(start, optimum, path=None, margin: float = WINDOW_MARGIN) -> tuple[tuple[float, float], tuple[float, float]]:

@@ -7,15 +7,21 @@ Each text names its remedies as `fixes` says: command-line options for `descent 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from engine.maths.curvature import Analysis, contraction, predicted_steps
-from engine.maths.stability import stable_lr
+from engine.maths.curvature import Analysis
+from engine.maths.optimizer_rules import keep_per_step, steps_to_shrink, steps_words
 from engine.models.model_kind import is_linear_in_parameters
 from engine.settings.run_settings import PLAIN_DESCENT
+from engine.words.divergence_words import explain_divergence, lr_limit, warn_lr
+from engine.words.lr_best_words import explain_lr_best
 from engine.words.numbers import significant as _g
+from engine.words.rule_words import APP_FIXES, BEYOND_DOUBLE, CLI_FIXES, Fixes, standardize_effect
+
+__all__ = [
+    "APP_FIXES", "BEYOND_DOUBLE", "CLI_FIXES", "Fixes", "explain_divergence", "explain_lr_best", "lr_limit", "warn_lr",
+]  # fmt: skip
 
 STALL_CONDITION = 100.0
 """Below this condition number every direction converges at comparable rates: no valley to blame."""
@@ -33,54 +39,6 @@ SATURATED_SHARE = 0.5
 """A network is saturated when at least this share of its (point, unit) pairs are."""
 
 
-@dataclass(frozen=True)
-class Fixes:
-    """How a text names each remedy: an option of `descent run`, or a key of the app."""
-
-    standardize: str = "--standardize"
-    momentum: str = "--optimizer momentum"
-    lr: str = "--lr"
-
-
-CLI_FIXES = Fixes()
-APP_FIXES = Fixes(standardize="key z", momentum="key m", lr="the lr field")
-
-
-def explain_divergence(
-    step: int | None,
-    lr: float,
-    analysis: Analysis | None,
-    optimizer: str = "manual",
-    standardized: bool = False,
-    fixes: Fixes = CLI_FIXES,
-) -> str:
-    """At which step the run diverged, its lr against lr_max = 2/λmax (both numbers), and what to do."""
-    where = f"Diverged at step {step}" if step is not None else "Diverged"
-    fix_scale = "" if standardized else f"; or fit on standardized x ({fixes.standardize}), which makes the valley round"
-    smaller = f"Try a smaller lr ({fixes.lr}, e.g. {_g(lr / 10)}){fix_scale}."
-    if analysis is None or analysis.lr_max is None or not math.isfinite(analysis.lr_max):
-        return f"{where}: the loss blew up at lr {_g(lr)}. {smaller}"
-    lr_max = analysis.lr_max
-    rule = f"lr_max = 2/λmax = 2/{analysis.lambda_max:.4g} = {_g(lr_max)}"
-    kind = "" if analysis.exact else " (λmax estimated where the run started)"
-    suggestion = f"set lr ({fixes.lr}) below {_g(lr_max)}"
-    if analysis.lr_best is not None:
-        suggestion += f" (lr_best = 2/(λmax+λmin) = {_g(analysis.lr_best)} converges fastest)"
-    if lr > lr_max:
-        return (
-            f"{where}: lr {_g(lr)} is {lr / lr_max:.3g}× {rule}{kind}, the largest lr at which plain gradient descent "
-            "converges: along the steepest direction each step overshoots the minimum by more than it started from. "
-            f"To fix it, {suggestion}{fix_scale}."
-        )
-    if optimizer not in PLAIN_DESCENT:
-        return (
-            f"{where}: lr {_g(lr)} is below {rule}{kind}, but {optimizer} takes longer steps than plain gradient descent "
-            f"(momentum adds up past steps; adaptive rules rescale them). {smaller}"
-        )
-    return (
-        f"{where}: lr {_g(lr)} is below {rule}{kind}, yet the loss blew up: the curvature grew along the way "
-        f"(or mini-batches curve more than the whole data). {smaller}"
-    )
 
 
 def _close(value: float, best: float, scale: float) -> bool:
@@ -96,6 +54,8 @@ def explain_stall(
     optimizer: str = "manual",
     standardized: bool = False,
     fixes: Fixes = CLI_FIXES,
+    momentum: float = 0.9,
+    standardized_analysis: Analysis | None = None,
 ) -> str | None:
     """Words for a run whose remaining error lies mostly along the valley's floor; None otherwise.
 
@@ -141,48 +101,38 @@ def explain_stall(
             f"{', and ' + others if others else ''}; the error left lies along the valley's floor "
             f"(≥ {STALL_DOMINANCE:g}× the error across it): {valley}"
         )
-    rate = contraction(analysis, lr) if lr is not None else None
-    if optimizer in PLAIN_DESCENT and rate is not None and rate < 1 and analysis.lambda_min:
+    return text + _stall_rate(analysis, lr, optimizer, momentum) + _stall_fix(analysis, standardized, fixes, standardized_analysis)
+
+
+def _stall_rate(analysis: Analysis, lr: float | None, optimizer: str, momentum: float) -> str:
+    """How much of the floor's error this rule removes a step, and the steps a 1000× shrink takes (its own rule's figure)."""
+    keep = None if lr is None or not analysis.lambda_min else keep_per_step(lr, analysis.lambda_min, optimizer, momentum)
+    limit = lr_limit(analysis, optimizer, momentum)
+    if keep is None or limit is None or not keep < 1 or lr >= limit:
+        return ""
+    if optimizer in PLAIN_DESCENT:
         per_step = lr * analysis.lambda_min
-        steps = predicted_steps(analysis, lr)
-        text += (
-            f" An lr small enough for the steep side ({_g(lr)} < lr_max {_g(analysis.lr_max)}) removes only "
-            f"lr·λmin = {100 * per_step:.2g}% of the error along the floor per step: shrinking it 1000× takes about {steps:,.0f} steps."
+        steps = steps_to_shrink(keep) if per_step > 1e-12 else math.ceil(math.log(1000) / per_step)
+        return (
+            f" An lr small enough for the steep side ({_g(lr)} < lr_max {_g(limit)}) removes only "
+            f"lr·λmin = {100 * per_step:.2g}% of the error along the floor per step: shrinking it 1000× takes "
+            f"{steps_words(steps)}."
         )
-    if standardized:
-        return text + f" Momentum ({fixes.momentum}) crosses such a valley faster than plain steps."
-    return text + f" Standardizing x ({fixes.standardize}) makes the valley round, and every direction converges alike."
-
-
-def explain_lr_best(analysis: Analysis | None, standardized: bool = False, fixes: Fixes = CLI_FIXES) -> str | None:
-    """Where κ is large, what lr_best can't do: no lr makes plain descent fast, how fast the best is, and what does fix it.
-
-    At lr_best = 2/(λmax+λmin) the steepest and the flattest directions both shrink by (κ−1)/(κ+1) per step,
-    the best plain gradient descent can do; heavy-ball momentum at its best shrinks by (√κ−1)/(√κ+1).
-    None when κ is small (lr_best is then fast) or unknown.
-    """
-    if analysis is None or not analysis.exact or analysis.lr_best is None or not math.isfinite(analysis.lr_best):
-        return None
-    kappa = analysis.condition_number
-    if kappa is None or kappa < STALL_CONDITION:
-        return None
-    if math.isinf(kappa):
-        rate_text, steps_text, momentum_rate = "1 (no shrinking at all along the flat direction)", "never", 1.0
-    else:
-        rate = (kappa - 1) / (kappa + 1)
-        rate_text = f"(κ−1)/(κ+1) = {rate:.5f}"
-        steps_text = f"about {math.ceil(math.log(1000) / -math.log(rate)):,} steps"
-        momentum_rate = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
-    text = (
-        f"κ = {'∞' if math.isinf(kappa) else f'{kappa:,.0f}'}: no lr makes plain gradient descent fast here. "
-        f"At the best one, lr_best = 2/(λmax+λmin) = {_g(analysis.lr_best)}, every direction's error shrinks by "
-        f"{rate_text} per step, {steps_text} to shrink it 1000×; the steep direction, settled in a few steps at a "
-        "smaller lr, now swings from side to side nearly as slowly, so a short run can end with a higher loss. What fixes it: "
+    return (
+        f" At lr {_g(lr)} with β = {momentum:g}, {optimizer} keeps {keep:.5f} of the error along the floor a step: "
+        f"shrinking it 1000× takes {steps_words(steps_to_shrink(keep))}."
     )
-    remedies = [] if standardized else [f"standardizing x ({fixes.standardize}), which makes κ about 1"]
-    if momentum_rate < 1:
-        remedies.append(f"momentum ({fixes.momentum}), which at its best shrinks the error by (√κ−1)/(√κ+1) = {momentum_rate:.3f} per step")
-    return text + "; or ".join(remedies) + "." if remedies else None
+
+
+def _stall_fix(analysis: Analysis, standardized: bool, fixes: Fixes, standardized_analysis: Analysis | None) -> str:
+    """The remedy, computed: what standardizing does to λmax and κ here, else momentum at its best."""
+    from engine.words.lr_best_words import momentum_words
+
+    effect = None if standardized else standardize_effect(analysis, standardized_analysis)
+    if effect is not None:
+        return f" Standardizing x ({fixes.standardize}) helps, {effect}."
+    momentum = momentum_words(analysis, fixes)
+    return f" What crosses such a valley faster: {momentum}." if momentum else ""
 
 
 def explain_saturation(problem, snapshot, fixes: Fixes = CLI_FIXES) -> str | None:
@@ -218,9 +168,19 @@ def explain_saturation(problem, snapshot, fixes: Fixes = CLI_FIXES) -> str | Non
     )
 
 
-def explain_end(problem, snapshot, optimum, analysis: Analysis | None, fixes: Fixes = CLI_FIXES) -> str | None:
-    """Why a finished (not diverged) run stands where it does, when there is a nameable reason; None otherwise."""
+def explain_end(
+    problem, snapshot, optimum, analysis: Analysis | None, fixes: Fixes = CLI_FIXES, standardized_analysis: Analysis | None = None
+) -> str | None:
+    """Why a finished (not diverged) run stands where it does, when there is a nameable reason; None otherwise.
+
+    `standardized_analysis`: the curvature with standardized x (engine.maths.standardized.twin_analysis), so that
+    standardizing is offered with what it does here; computed when not given.
+    """
     settings = problem.settings
+    if standardized_analysis is None and not settings.standardize and analysis is not None and analysis.exact:
+        from engine.maths.standardized import twin_analysis
+
+        standardized_analysis = twin_analysis(problem)
     at_best = (
         settings.optimizer in PLAIN_DESCENT
         and analysis is not None
@@ -229,34 +189,19 @@ def explain_end(problem, snapshot, optimum, analysis: Analysis | None, fixes: Fi
     )
     return (
         explain_saturation(problem, snapshot, fixes)
-        or (explain_lr_best(analysis, settings.standardize, fixes) if at_best else None)
-        or explain_stall(snapshot, optimum, analysis, settings.lr, settings.optimizer, settings.standardize, fixes)
+        or (explain_lr_best(analysis, settings.standardize, fixes, standardized_analysis) if at_best else None)
+        or explain_stall(
+            snapshot,
+            optimum,
+            analysis,
+            settings.lr,
+            settings.optimizer,
+            settings.standardize,
+            fixes,
+            settings.momentum,
+            standardized_analysis,
+        )
     )
-
-
-def lr_limit(analysis: Analysis | None, optimizer: str = "manual", momentum: float = 0.9) -> float | None:
-    """The largest stable lr the curvature gives for this update rule; None where it gives none (adaptive rules)."""
-    if analysis is None or analysis.lr_max is None or not math.isfinite(analysis.lr_max):
-        return None
-    return stable_lr(analysis.lr_max, optimizer, momentum)
-
-
-def warn_lr(analysis: Analysis | None, lr: float, optimizer: str = "manual", momentum: float = 0.9) -> str | None:
-    """A warning to show before a run starts when lr is above the curvature's limit for this rule; None when it is not."""
-    limit = lr_limit(analysis, optimizer, momentum)
-    if limit is None or lr <= limit:
-        return None
-    estimate = "" if analysis.exact else " (λmax estimated here)"
-    if optimizer in PLAIN_DESCENT:
-        best = "" if analysis.lr_best is None else f"; lr_best = {_g(analysis.lr_best)}"
-        return f"lr {_g(lr)} is above lr_max = 2/λmax = {_g(limit)}{estimate}: plain gradient descent will diverge{best}."
-    factor = "2(1+β)/λmax" if optimizer == "momentum" else "2(1+β)/((1+2β)·λmax)"
-    return f"lr {_g(lr)} is above {factor} = {_g(limit)} (β = {momentum:g}){estimate}: {optimizer} will diverge."
-
-
-BEYOND_DOUBLE = 1e15
-"""Past this κ, λmin is below float64's rounding of λmax: a solve in these units (or in float64 sums of ΦᵀΦ)
-can't see the flat direction, though the problem is not singular."""
 
 
 def condition_words(analysis: Analysis) -> str:

@@ -3,22 +3,22 @@
 Shared by `descent run --race` and the app's race screen, so both say the same thing. The reasons come
 from closed forms where the problem has them: on an MSE quadratic, plain descent keeps (1 − lr·λmin) of the
 error along the valley's flat direction each step, heavy-ball momentum keeps the spectral radius of its
-two-step recurrence, and adam-like rules move a parameter about lr per step whatever the gradient.
+two-step recurrence (engine.maths.optimizer_rules); the excess is split between the steep and the flat
+directions from the racer's own final error (engine.words.race_directions). Adam-like rules take a step in
+each coordinate bounded by about lr, shrinking as the gradient's sign settles.
 """
 
 from __future__ import annotations
 
-import cmath
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.maths.stability import stable_lr
+from engine.maths.optimizer_rules import ADAPTIVE, keep_per_step, limit_formula, lr_limit
 from engine.settings.run_settings import PLAIN_DESCENT
 from engine.words.numbers import significant
+from engine.words.race_directions import brief_reason, direction_reason
 
-ADAPTIVE = ("adam", "adamw", "rmsprop", "adagrad")
-"""Per-parameter steps scaled by the gradient's own size: about lr each, whatever the gradient."""
 LEFT_WORTH_SAYING = 0.01
 """A racer that still has more than 1% of its error along the flat direction is said to crawl."""
 
@@ -36,6 +36,10 @@ class RaceResult:
     diverged_at: int | None
     start: dict[str, float] | None = None
     params: dict[str, float] | None = None
+    start_vector: object | None = None
+    """θ₀ as fitted (numpy), for the split of the excess by direction."""
+    end_vector: object | None = None
+    """θ at the end, as fitted (numpy)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,14 @@ class RaceContext:
     condition_number: float | None = None
     lr_max: float | None = None
     momentum: float = 0.9
+    lambda_max: float | None = None
+    """λmax of the Hessian, when it is exact."""
+    steep: object | None = None
+    """Unit eigenvector of λmax, as fitted (numpy)."""
+    flat: object | None = None
+    """Unit eigenvector of λmin, as fitted (numpy)."""
+    optimum_vector: object | None = None
+    """θ* as fitted (numpy)."""
     same_units: bool = True
     """The optimizer's parameters are the reported ones (no standardized x in between)."""
 
@@ -92,7 +104,8 @@ def brief(results: Sequence[RaceResult], context: RaceContext) -> list[tuple[Rac
     out = []
     for result in ranked:
         if result.diverged_at is not None:
-            limit = f": lr > 2/λmax = {context.lr_max:.3g}" if result.optimizer in PLAIN_DESCENT and context.lr_max is not None else ""
+            bound = _limit(result, context)
+            limit = "" if bound is None else f": lr > {limit_formula(result.optimizer)} = {bound:.3g}"
             out.append((result, f"diverged at step {result.diverged_at:,}{limit}"))
         elif result.loss is None:
             out.append((result, "loss not a number"))
@@ -109,7 +122,10 @@ def brief(results: Sequence[RaceResult], context: RaceContext) -> list[tuple[Rac
 def _brief_reason(result: RaceResult, context: RaceContext) -> str:
     if _adaptive_reason(result, context):
         far = _farthest(result.start, context)
-        return f": steps ~lr, {far[0]} had {_g(far[1])} to go"
+        return f": steps ≤ ~lr, {far[0]} had {_g(far[1])} to go"
+    by_direction = brief_reason(result, context)
+    if by_direction:
+        return by_direction
     if _valley_reason(result, context):
         return f": {_flat_left(result, context):.0%} of its valley error left"
     far = _farthest(result.params, context)
@@ -131,16 +147,33 @@ def _trails(result: RaceResult, winner: RaceResult, context: RaceContext) -> str
     if result.loss is None:
         return f"{result.label} ended with a loss that is not a number."
     head = f"{result.label} trails by {_g(result.loss - winner.loss)}"
-    reason = _adaptive_reason(result, context) or _valley_reason(result, context) or _distance_reason(result, context)
+    reason = (
+        _adaptive_reason(result, context)
+        or direction_reason(result, context)
+        or _valley_reason(result, context)
+        or _distance_reason(result, context)
+    )
     return f"{head}: {reason}." if reason else f"{head}."
 
 
+def _limit(result: RaceResult, context: RaceContext) -> float | None:
+    """The racer's own stability limit (plain, heavy ball or Nesterov), when the curvature is known and lr passed it."""
+    if context.lr_max is None:
+        return None
+    limit = lr_limit(2.0 / context.lr_max, result.optimizer, context.momentum)
+    return limit if limit is not None and result.lr > limit else None
+
+
 def _too_large(result: RaceResult, context: RaceContext) -> str:
+    if result.optimizer == "nesterov" and _limit(result, context) is not None:
+        limit = _limit(result, context)
+        formula = "2(1+β)/((1+2β)·λmax)"
+        return f"lr {result.lr:g} is above {formula} = {limit:.3g}, where Nesterov momentum {context.momentum:g} swings wider each step"
     if result.optimizer in PLAIN_DESCENT and context.lr_max is not None:
         return f"lr {result.lr:g} is above 2/λmax = {context.lr_max:.3g}, where plain steps overshoot and grow"
     if result.optimizer == "momentum" and context.lr_max is not None:
         # heavy ball on a quadratic is stable for lr·λmax < 2(1 + β): momentum buys a (1 + β) larger lr, no more
-        limit = stable_lr(context.lr_max, "momentum", context.momentum)
+        limit = context.lr_max * (1.0 + context.momentum)
         if result.lr > limit:
             return f"lr {result.lr:g} is above 2(1+β)/λmax = {limit:.3g}, where even momentum {context.momentum:g} swings wider each step"
     return f"lr {result.lr:g} is too large for {result.optimizer} here"
@@ -167,8 +200,8 @@ def _adaptive_reason(result: RaceResult, context: RaceContext) -> str | None:
         return None
     name, distance = far
     return (
-        f"its steps are about lr in size whatever the gradient, so {result.steps:,} steps of {result.lr:g} move a parameter "
-        f"at most ~{_g(reach)}, and {name} had {_g(distance)} to go"
+        f"its step in each parameter is bounded by about lr (and shrinks as the gradient's sign settles), so {result.steps:,} "
+        f"steps of {result.lr:g} move a parameter at most ~{_g(reach)}, and {name} had {_g(distance)} to go"
     )
 
 
@@ -207,13 +240,8 @@ def _flat_left(result: RaceResult, context: RaceContext) -> float:
 
 
 def heavy_ball_rate(a: float, beta: float) -> float:
-    """How much of the error heavy-ball momentum keeps per step along a direction where lr·λ = a.
-
-    e_{t+1} = (1 + β − a)·e_t − β·e_{t−1}: the error shrinks like the larger root of z² − (1 + β − a)z + β = 0.
-    """
-    b = 1.0 + beta - a
-    root = cmath.sqrt(b * b - 4.0 * beta)
-    return max(abs((b + root) / 2.0), abs((b - root) / 2.0))
+    """How much of the error heavy-ball momentum keeps per step along a direction where lr·λ = a (engine.maths.optimizer_rules)."""
+    return keep_per_step(a, 1.0, "momentum", beta)
 
 
 def _distance_reason(result: RaceResult, context: RaceContext) -> str | None:
@@ -239,6 +267,10 @@ def race_context(settings, optimum=None, analysis=None) -> RaceContext:
         lr_max=analysis.lr_max if exact else None,
         momentum=settings.momentum,
         same_units=not settings.standardize,
+        lambda_max=analysis.lambda_max if exact else None,
+        steep=analysis.fast_direction if exact else None,
+        flat=analysis.slow_direction if exact else None,
+        optimum_vector=None if optimum is None else optimum.vector,
     )
 
 
@@ -255,4 +287,6 @@ def race_result(label: str, settings, first, last) -> RaceResult:
         diverged_at=last.diverged_at,
         start=dict(first.params) if named else None,
         params=dict(last.params) if named else None,
+        start_vector=first.vector.copy(),
+        end_vector=last.vector.copy(),
     )

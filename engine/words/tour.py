@@ -39,6 +39,8 @@ class Scene:
     """engine.maths.optimum.Optimum (least squares), for MSE on a model linear in θ."""
     racers: dict = field(default_factory=dict)
     """Optimizer name → its newest snapshot, at the race stop."""
+    start: object | None = None
+    """θ₀ as fitted (numpy), where the run on screen started (a dropped marble included); None: the seed's random start."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,19 @@ def _need(*parts):
     return parts
 
 
-def start_loss(problem) -> float:
-    """The loss at θ₀, the run's random start, in float64: the top of the loss curve."""
+def start_theta(problem, start=None) -> np.ndarray:
+    """θ₀ as fitted: `start` when the scene knows it, else the seed's random start."""
+    if start is not None:
+        return np.asarray(start, dtype=np.float64)
     from engine.models.linear_models import start_rng
 
     settings = problem.settings
-    theta = start_rng(settings.seed, settings.start).uniform(0.0, 1.0, len(problem.model.names))
+    return start_rng(settings.seed, settings.start).uniform(0.0, 1.0, len(problem.model.names))
+
+
+def start_loss(problem, start=None) -> float:
+    """The loss at θ₀, the run's start, in float64: the top of the loss curve."""
+    theta = start_theta(problem, start)
     x = problem.x_train.detach().cpu().double().numpy()
     y = problem.y_train.detach().cpu().double().numpy()
     return float(np.mean((problem.model.features_np(x) @ theta - y) ** 2))
@@ -96,11 +105,14 @@ def _warmup():
 
 def _data(scene: Scene) -> str:
     problem, snapshot = _need(scene.problem, scene.snapshot)
-    s, p = scene.settings, snapshot.params
+    s = scene.settings
+    # θ₀, not θ now: "started at" is about the start, whatever step the run on screen has reached
+    k0, b0 = snapshot.layout.to_data_units(start_theta(problem, scene.start))[:2]
+    now = "" if snapshot.step == 0 else f" (at step {snapshot.step:,}: {_g(snapshot.loss, 5)})"
     return (
         f"The data: {len(problem.dataset)} points, y = {_g(s.slope)}·x + {_g(s.intercept)} plus noise of σ = {_g(s.noise)}. "
-        f"The model is a line, ŷ = k·x + b, started at random: k = {_g(p['k'])}, b = {_g(p['b'])}. "
-        f"Its loss, mean((ŷ − y)²), is {_g(snapshot.loss, 5)} there; the descent moves k and b to make it small."
+        f"The model is a line, ŷ = k·x + b, started at k = {_g(k0)}, b = {_g(b0)}. "
+        f"Its loss, mean((ŷ − y)²), is {_g(start_loss(problem, scene.start), 5)} there{now}; the descent moves k and b to make it small."
     )
 
 
@@ -112,7 +124,7 @@ def _autograd(scene: Scene) -> str:
         f"Autograd first, on the warm-up: x = {len(warm.x)} points on [{_g(warm.x[0])}, {_g(warm.x[-1])}], "
         f"z = mean((x+2)²) = {_g(warm.z, 5)}. z.backward() fills x.grad with dz/dx = 2(x+2)/{len(warm.x)}: "
         f"{_g(warm.autograd[0])} at the first x, {_g(warm.autograd[-1])} at the last. "
-        f"The same backward() on the loss gives ∂L/∂k = {_g(g['k'])}, ∂L/∂b = {_g(g['b'])} (below)."
+        f"The same backward() on the loss gives ∂L/∂k = {_g(g['k'])}, ∂L/∂b = {_g(g['b'])} (the Grads panel, above)."
     )
 
 
@@ -131,43 +143,30 @@ def _loop(scene: Scene) -> str:
     p = snapshot.params
     return (
         f"The loop repeats that step {scene.settings.steps:,} times and the line swings into place: "
-        f"at step {snapshot.step:,} the loss is {_g(snapshot.loss, 4)}, down from {_g(start_loss(problem), 4)}, "
+        f"at step {snapshot.step:,} the loss is {_g(snapshot.loss, 4)}, down from {_g(start_loss(problem, scene.start), 4)}, "
         f"and k = {_g(p['k'], 4)} against the least-squares k* = {_g(optimum.params['k'], 4)}."
     )
 
 
 def _stall(scene: Scene) -> str:
+    from engine.words.tour_valley import stall_words
+
     snapshot, optimum, analysis = _need(scene.snapshot, scene.optimum, scene.analysis)
-    kept = 1.0 - scene.settings.lr * analysis.lambda_min
-    return (
-        f"But b crawls: b = {_g(snapshot.params['b'])} at step {snapshot.step:,}, where least squares has b* = "
-        f"{_g(optimum.params['b'])}. The valley is κ = λmax/λmin = {_g(analysis.condition_number)} times more curved "
-        f"across than along; lr stays under lr_max = {_g(analysis.lr_max)} for k, and along b each step then "
-        f"keeps {kept:.6f} of the error."
-    )
+    return stall_words(scene.settings, snapshot, optimum, analysis, scene.problem)
 
 
 def _standardized(scene: Scene) -> str:
-    snapshot, optimum, analysis = _need(scene.snapshot, scene.optimum, scene.analysis)
-    return (
-        f"Standardize x (mean 0, σ 1) and the valley turns round: κ = {_g(analysis.condition_number)}, "
-        f"lr_max = {_g(analysis.lr_max)}. At lr = {_g(scene.settings.lr)}, after {snapshot.step:,} steps b = "
-        f"{_g(snapshot.params['b'], 4)} (b* = {_g(optimum.params['b'], 4)}) and the loss is {_g(snapshot.loss, 5)}, "
-        f"least squares {_g(optimum.loss, 5)}."
-    )
+    from engine.words.tour_valley import standardized_words
+
+    problem, snapshot, optimum, analysis = _need(scene.problem, scene.snapshot, scene.optimum, scene.analysis)
+    return standardized_words(scene.settings, problem, snapshot, optimum, analysis)
 
 
 def _diverge(scene: Scene) -> str:
+    from engine.words.tour_valley import diverge_words
+
     snapshot, analysis = _need(scene.snapshot, scene.analysis)
-    lr = scene.settings.lr
-    growth = abs(1.0 - lr * analysis.lambda_max)
-    ending = f"the run stopped at step {snapshot.diverged_at:,}" if snapshot.diverged_at is not None else (
-        f"at step {snapshot.step:,} the loss is {_g(snapshot.loss)}"
-    )
-    return (
-        f"Too large an lr diverges: lr = {_g(lr)} is above lr_max = 2/λmax = {_g(analysis.lr_max)}. Each step multiplies "
-        f"the error across the valley by |1 − lr·λmax| = {growth:.3f} > 1, so the loss grows: {ending}."
-    )
+    return diverge_words(scene.settings, snapshot, analysis)
 
 
 def _race(scene: Scene) -> str:
@@ -180,8 +179,8 @@ def _race(scene: Scene) -> str:
     lead = f"; {leader} leads" if leader and steps > 0 else ""
     return (
         f"Optimizers racing: the same data, the same start, each at its own lr (the name after @). "
-        f"At step {steps:,} the losses are {losses}{lead}. Momentum gathers speed along the valley; "
-        f"adam's steps are about lr long, whatever the gradient."
+        f"At step {steps:,} the losses are {losses}{lead}. Momentum gathers speed; adam rescales each coordinate, "
+        f"its steps at most about lr."
     )
 
 
@@ -221,7 +220,7 @@ STOPS: tuple[Stop, ...] = (
     Stop("autograd", "Autograd, on the warm-up", _autograd, {}, "w shows every x.grad beside 2(x+2)/100", bottom="autograd"),
     Stop("step", "One step, phase by phase", _one_step, {}, "n: the next phase; the residuals appear as segments", bottom="code"),
     Stop("loop", "The loop", _loop, {}, "space pauses and runs; + and − change the pace", run=True),
-    Stop("stall", "The stall", _stall, {}, "the landscape (l): the path runs down the steep side, then crawls", top="landscape", run=True),
+    Stop("stall", "The stall", _stall, {}, "the path runs down the steep side, then crawls; l: the fit again", top="landscape", run=True),
     Stop("standardize", "Standardizing fixes it", _standardized, _standardized_changes(), "o sets lr_best", top="landscape", run=True),
     Stop("diverge", "Too large an lr diverges", _diverge, {"lr": _diverging_lr()}, "y opens the Analysis: lr against lr_max", run=True),
     Stop("race", "Optimizers racing", _race, {}, "r races again; descent --preset race opens this", race=_race_names(), run=True),

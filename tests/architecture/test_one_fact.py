@@ -9,7 +9,7 @@ from tests.helpers import ROOT
 FACTS = {
     '"linear_in_parameters", ': "engine/models/model_kind.py",  # asked through is_linear_in_parameters
     '("manual", "sgd")': "engine/settings/run_settings.py",  # PLAIN_DESCENT
-    "(1 + 2 * momentum)": "engine/maths/stability.py",  # the momentum limits: stable_lr
+    "(1.0 + 2.0 * beta)": "engine/maths/optimizer_rules.py",  # the momentum limits: limit_factor
     ':.{digits}g}"': "engine/words/numbers.py",  # significant
 }
 

@@ -12,6 +12,7 @@ from engine.descent.descend import descend
 from engine.descent.problem import make_problem
 from engine.maths.curvature import analyse
 from engine.maths.optimum import least_squares
+from engine.maths.standardized import twin_analysis
 from engine.settings.presets import PRESETS, apply_preset
 from engine.settings.run_settings import Settings
 from engine.words.explain import APP_FIXES, explain_end, explain_lr_best, explain_saturation, explain_stall, lr_limit, warn_lr
@@ -25,8 +26,9 @@ def _csv(tmp_path, x, y, name="data.csv"):
 
 
 def test_lr_best_says_no_lr_is_fast_how_fast_the_best_is_and_what_fixes_it():
-    analysis = analyse(make_problem(Settings(device="cpu")))
-    text = explain_lr_best(analysis)
+    problem = make_problem(Settings(device="cpu"))
+    analysis = analyse(problem)
+    text = explain_lr_best(analysis, standardized_analysis=twin_analysis(problem))
     kappa = Fraction(analysis.condition_number)
     rate = (kappa - 1) / (kappa + 1)
     assert "no lr makes plain gradient descent fast" in text
@@ -39,7 +41,7 @@ def test_lr_best_says_no_lr_is_fast_how_fast_the_best_is_and_what_fixes_it():
     root = math.sqrt(analysis.condition_number)
     assert f"{(root - 1) / (root + 1):.3f}" in text
     # in the app each remedy is a key, and standardizing is not offered when it is already on
-    app = explain_lr_best(analysis, fixes=APP_FIXES)
+    app = explain_lr_best(analysis, fixes=APP_FIXES, standardized_analysis=twin_analysis(problem))
     assert "key z" in app and "key m" in app
     assert "standardiz" not in explain_lr_best(analysis, standardized=True)
 
@@ -84,8 +86,8 @@ def test_a_csv_where_k_sits_near_zero_is_judged_against_its_own_size(tmp_path):
 def test_no_standardize_advice_when_standardize_is_on():
     problem = make_problem(Settings(device="cpu"))
     analysis, optimum, last = analyse(problem), least_squares(problem), last_snapshot(problem)
-    assert "--standardize" in explain_stall(last, optimum, analysis, lr=1e-4)
-    on = explain_stall(last, optimum, analysis, lr=1e-4, standardized=True)
+    assert "--standardize" in explain_stall(last, optimum, analysis, lr=1e-4, standardized_analysis=twin_analysis(problem))
+    on = explain_stall(last, optimum, analysis, lr=1e-4, standardized=True, standardized_analysis=twin_analysis(problem))
     assert "standardiz" not in on.lower() and "--optimizer momentum" in on
 
 

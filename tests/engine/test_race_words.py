@@ -53,8 +53,8 @@ def test_adam_at_a_tiny_lr_trails_because_its_steps_are_lr_in_size():
     start = {"k": 0.6, "b": 0.5}
     words = verdict([result("momentum", 92.5), result("adam", 354.0, start=start, params={"k": 0.7, "b": 0.4})], context)
     assert words[1] == (
-        "adam trails by 261.5: its steps are about lr in size whatever the gradient, "
-        "so 1,000 steps of 0.0001 move a parameter at most ~0.1, and b had 0.42 to go."
+        "adam trails by 261.5: its step in each parameter is bounded by about lr (and shrinks as the gradient's sign "
+        "settles), so 1,000 steps of 0.0001 move a parameter at most ~0.1, and b had 0.42 to go."
     )
 
 
@@ -86,3 +86,32 @@ def test_momentum_diverges_past_its_own_limit_2_1_plus_beta_over_lambda_max():
     # the limit is where the heavy-ball recurrence's larger root reaches 1 in size
     a = 2 * (1 + beta)
     assert heavy_ball_rate(a * 0.999, beta) < 1 < heavy_ball_rate(a * 1.001, beta)
+
+
+def test_the_racer_at_lr_best_is_blamed_on_its_steep_direction_not_the_flat_one():
+    """Issue 21: at lr_best the loser "trails … in the valley's flat direction … 86% of it is left" while the winner
+    leaves 95% of its flat error; the excess lies along the steep direction, which swings from side to side."""
+    from engine.descent.problem import make_problem
+    from engine.maths.curvature import analyse
+    from engine.maths.optimum import least_squares
+    from engine.settings.run_settings import Settings
+    from engine.words.race_verdict import race_context, race_result
+    from tests.helpers import last_snapshot
+
+    results = []
+    for lr in (1e-4, 2.984e-4):
+        problem = make_problem(Settings(device="cpu", lr=lr, dtype="float64"))
+        first = make_problem(Settings(device="cpu", lr=lr, dtype="float64"))
+        from engine.descent.descend import descend
+
+        start = next(iter(descend(first)))
+        results.append(race_result(f"manual@{lr:g}", problem.settings, start, last_snapshot(problem)))
+    context = race_context(problem.settings, least_squares(problem), analyse(problem))
+    words = verdict(results, context)
+    assert words[1].startswith("manual@0.0002984 trails by")
+    assert "lies along the steep direction" in words[1] and "swinging from side to side" in words[1]
+    steep = abs(1 - 2.984e-4 * context.lambda_max) ** 1000  # the closed form of the fraction left
+    assert f"{steep:.0%} of it is left" in words[1]
+    # the excess the words put on the steep direction is ½·λmax·(e·v)² of the run's own final error
+    error = results[1].end_vector - context.optimum_vector
+    assert f"{0.5 * context.lambda_max * float(error @ context.steep) ** 2:.4g} lies along" in words[1]

@@ -62,7 +62,7 @@ def test_the_numbers_come_from_the_run_not_the_text():
     stall = next(s for s in STOPS if s.id == "stall")
     scene = scene_after(TUTORIAL, 200)
     text = words(stall, scene)
-    assert f"κ = λmax/λmin = {scene.analysis.condition_number:.3g}" in text
+    assert f"κ = λmax/λmin = {scene.analysis.condition_number:,.0f}" in text
     assert f"lr_max = {scene.analysis.lr_max:.3g}" in text
     assert f"b* = {scene.optimum.params['b']:.3g}" in text
     assert "at step 200" in text
@@ -94,3 +94,38 @@ def test_your_data_is_the_settings_the_tour_began_with():
     yours = STOPS[-1]
     assert stop_settings(yours, TUTORIAL, launched) == launched
     assert all(stop_settings(s, TUTORIAL, launched).points == 100 for s in STOPS[:-1])
+
+
+def _stop(name):
+    return next(s for s in STOPS if s.id == name)
+
+
+def test_the_diverge_stop_says_shrinks_where_lr_is_below_the_limit():
+    """Issue 21: at lr = 2e-4 the stop said "|1 − lr·λmax| = 0.340 > 1, so the loss grows"."""
+    scene = scene_after(TUTORIAL.with_changes(lr=2e-4), 300)
+    text = words(_stop("diverge"), scene)
+    assert scene.snapshot.status != "diverged"
+    assert "> 1" not in text and "grows:" not in text and "0.340 < 1" in text
+    momentum = scene_after(TUTORIAL.with_changes(lr=4e-4, optimizer="momentum"), 300)  # above plain's limit, below its own
+    text = words(_stop("diverge"), momentum)
+    assert momentum.snapshot.status != "diverged" and "below momentum's lr_max" in text
+
+
+def test_the_stall_and_standardize_stops_never_call_a_valley_round_or_crawling_when_it_is_not():
+    """Issue 21: with standardizing on the stall stop said "b crawls … κ = 1 times more curved"; poly-like κ is not 1."""
+    on = scene_after(TUTORIAL.with_changes(standardize=True), 300)
+    text = words(_stop("stall"), on)
+    assert "crawls:" not in text and "No crawl here" in text and "With raw x (z off) κ = 13,208." in text
+    stop = _stop("standardize")
+    text = words(stop, scene_after(stop_settings(stop, TUTORIAL, TUTORIAL), 300))
+    assert "round valley" in text and "λmax falls from 6702 to 2" in text and "κ from 13,208 to 1.0" in text
+
+
+def test_the_data_stop_says_where_the_run_started_not_where_it_is():
+    """Issue 21: "started at random: k = 1.01" was read from θ now."""
+    scene = scene_after(TUTORIAL, 50)
+    first = next(descend(make_problem(TUTORIAL)))
+    text = words(_stop("data"), scene)
+    assert f"started at k = {first.params['k']:.3g}, b = {first.params['b']:.3g}" in text
+    assert f"is {first.loss:.5g} there" in text or f"is {start_loss(scene.problem):.5g} there" in text
+    assert f"k = {scene.snapshot.params['k']:.3g}," not in text

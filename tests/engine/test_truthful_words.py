@@ -58,8 +58,8 @@ def test_an_ordinary_kappa_is_said_as_a_number():
 
 def test_no_standardize_advice_when_already_standardized():
     stalled = _snapshot(1.0001, 50.0)
-    assert "--standardize" in explain_stall(stalled, OPTIMUM, _analysis(1e4), lr=None)
-    text = explain_stall(stalled, OPTIMUM, _analysis(1e4), lr=None, standardized=True)
+    assert "--standardize" in explain_stall(stalled, OPTIMUM, _analysis(1e4), lr=None, standardized_analysis=_analysis(1.0))
+    text = explain_stall(stalled, OPTIMUM, _analysis(1e4), lr=None, standardized=True, standardized_analysis=_analysis(1.0))
     assert text is not None and "--standardize" not in text and "Standardizing" not in text
 
 

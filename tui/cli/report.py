@@ -49,8 +49,10 @@ def _named(values: dict[str, float]) -> dict[str, float | None]:
     return {name: finite_or_none(value) for name, value in values.items()}
 
 
-def summary_lines(report: dict, settings, analysis=None, notes=()) -> list[str]:
-    """A few lines a person reads after `descent run`; `notes` are explanations added before the timing."""
+def summary_lines(report: dict, settings, analysis=None, notes=(), standardized_analysis=None) -> list[str]:
+    """A few lines a person reads after `descent run`; `notes` are explanations added before the timing.
+
+    `standardized_analysis`: the curvature with standardized x, which a divergence's advice compares against."""
     if report["params"] is None:
         params = f"{report['parameter_count']:,} parameters"
     else:
@@ -73,11 +75,19 @@ def summary_lines(report: dict, settings, analysis=None, notes=()) -> list[str]:
         by = "ctrl+c" if by == "SIGINT" else by
         lines.append(f"INTERRUPTED at step {report['steps']} of {settings.steps} ({by}); the figures above are from that step.")
     if analysis is not None:
-        lines.append(_curvature_line(analysis))
+        lines.append(_curvature_line(analysis) + _rule_limit(analysis, settings))
     if report["diverged"]:
         from engine.words.explain import explain_divergence
 
-        why = explain_divergence(report["diverged_at"], settings.lr, analysis, settings.optimizer, settings.standardize)
+        why = explain_divergence(
+            report["diverged_at"],
+            settings.lr,
+            analysis,
+            settings.optimizer,
+            settings.standardize,
+            momentum=settings.momentum,
+            standardized_analysis=standardized_analysis,
+        )
         lines.append(why.replace("Diverged", "DIVERGED", 1))
     lines.extend(notes)
     rate = report["steps_per_second"]
@@ -102,8 +112,21 @@ def _curvature_line(analysis) -> str:
     )
 
 
+def _rule_limit(analysis, settings) -> str:
+    """The limit of the rule in use, where it is not plain descent's: momentum's own, or none for adaptive rules."""
+    from engine.maths.optimizer_rules import ADAPTIVE, limit_formula, lr_limit
+
+    optimizer = getattr(settings, "optimizer", "manual")
+    if optimizer in ADAPTIVE:
+        return f"; {optimizer} has no lr limit from the curvature (its steps are bounded by about lr)"
+    limit = lr_limit(analysis.lambda_max, optimizer, settings.momentum)
+    if optimizer in ("momentum", "nesterov") and limit is not None:
+        return f"; {optimizer}'s own limit {limit_formula(optimizer)} = {limit:.3g} (β = {settings.momentum:g})"
+    return ""
+
+
 def _decay(settings) -> str:
-    """", weight decay 0.01" where the update rule applies one (adamw's default among them); nothing otherwise."""
+    """ ", weight decay 0.01" where the update rule applies one (adamw's default among them); nothing otherwise."""
     from engine.settings.run_settings import weight_decay_of
 
     decay = weight_decay_of(settings)

@@ -45,7 +45,8 @@ def run_headless(
     if as_json:
         print(json.dumps(report, allow_nan=False))
     else:
-        print("\n".join(map(visible, summary_lines(report, settings, analysis=analysis, notes=notes))))
+        twin = _standardized_twin(problem, report, analysis)
+        print("\n".join(map(visible, summary_lines(report, settings, analysis=analysis, notes=notes, standardized_analysis=twin))))
     if plot:
         from tui.cli.ascii_plot import final_plot
 
@@ -53,6 +54,15 @@ def run_headless(
     if report.get("interrupted"):
         return stopped_status()
     return EXIT_DIVERGED if report["diverged"] else EXIT_DONE
+
+
+def _standardized_twin(problem, report, analysis):
+    """The curvature with standardized x, for a divergence's advice (standardizing is offered only where it helps)."""
+    if not report["diverged"] or analysis is None or not analysis.exact or problem.settings.standardize:
+        return None
+    from engine.maths.standardized import twin_analysis
+
+    return twin_analysis(problem)
 
 
 def checked(make, *args):

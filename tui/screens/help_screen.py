@@ -28,11 +28,13 @@ PARTS = """
   at a time, then faster and faster (the tutorial's 1000 in 8 s); `+`/`-` set a fixed rate, `t` turbo.
 - **Analysis** (above the fit; `y` shows or hides it, hidden at first on a narrow screen): the loss's curvature,
   λmax and λmin of its Hessian and κ = λmax/λmin; lr_max = 2/λmax, above which plain gradient descent diverges;
-  lr_best = 2/(λmax+λmin), the fastest (`o` sets it); the steps the current lr needs to shrink the error 1000×.
+  lr_best = 2/(λmax+λmin), the best rate in the long run (`o` sets it), not always the fastest short run: there the
+  steep direction swings from side to side; the steps the current lr needs, by the optimizer's own rule, to
+  shrink the error 1000× (momentum's limit is 2(1+β)/λmax, Nesterov's 2(1+β)/((1+2β)λmax); adam's has none).
   For a model not linear in θ, λmax is an estimate by power iteration where θ is. A warning shows when lr is above
   lr_max, before the run; a diverged or stalled run is explained here and in a notification, as a one-line
   headline: `x` shows the whole text, scrollable, at any size. Where κ is large it says what no lr can do, and
-  what does: standardizing x (`z`) or momentum (`m`).
+  what does: standardizing x (`z`), with the κ it would give, or momentum at its best β*, lr* (`m` sets both).
 - **Landscape** (`l`, instead of the fit; two-parameter models): the loss over a (k, b) window, dark at the valley's
   floor, with the path so far (•), the current point (◆) and the optimum (✕). The arrow keys move the start one
   cell and a click puts it on a cell ("drop a marble"): the run starts again from there.

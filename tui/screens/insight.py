@@ -24,7 +24,7 @@ INSIGHT_BINDINGS = [
         "o",
         "lr_best",
         "lr_best",
-        tooltip="set lr to lr_best = 2/(λmax+λmin), the fastest lr for plain gradient descent (the run goes on from θ)",
+        tooltip="set lr to lr_best = 2/(λmax+λmin), plain descent's best long-run rate, not always the fastest short run (goes on from θ)",
         id="lr-best",
         show=False,
     ),
@@ -45,7 +45,14 @@ INSIGHT_BINDINGS = [
     Binding("w", "warmup", "Warm-up", tooltip="the tutorial's warm-up: z = mean((x+2)²) and x.grad from autograd", id="warmup", show=False),
     Binding("x", "explain", "Why", tooltip="the whole explanation: every number and sentence of the Analysis panel", id="explain"),
     Binding("z", "standardize", "Standardize", tooltip="fit on standardized x, or not (starts again)", id="standardize", show=False),
-    Binding("m", "momentum", "Momentum", tooltip="switch to momentum; the run goes on from where it is", id="momentum", show=False),
+    Binding(
+        "m",
+        "momentum",
+        "Momentum",
+        tooltip="switch to momentum at its best β*, lr* where the curvature is known (else β as set); the run goes on from θ",
+        id="momentum",
+        show=False,
+    ),
 ]
 PATH_POINTS = 4000
 """The landscape's path keeps at most this many θ, evenly thinned: a run of any length draws the same."""
@@ -130,7 +137,14 @@ class Insight:
         from engine.words.explain import APP_FIXES, explain_divergence
 
         text = explain_divergence(
-            snapshot.diverged_at, settings.lr, self.start_analysis, settings.optimizer, settings.standardize, APP_FIXES
+            snapshot.diverged_at,
+            settings.lr,
+            self.start_analysis,
+            settings.optimizer,
+            settings.standardize,
+            APP_FIXES,
+            momentum=settings.momentum,
+            standardized_analysis=self.standardized_twin(settings),
         )
         self.remark = text
         self.show(settings)
@@ -141,7 +155,7 @@ class Insight:
         """A finished run that stands where it does for a nameable reason (a stall along the valley, saturated units): say it."""
         from engine.words.explain import APP_FIXES, explain_end
 
-        text = explain_end(problem, snapshot, self.optimum, self.analysis, APP_FIXES)
+        text = explain_end(problem, snapshot, self.optimum, self.analysis, APP_FIXES, self.standardized_twin(settings))
         if text:
             self.remark = text
             self.show(settings)
@@ -226,7 +240,8 @@ class Insight:
     def show(self, settings) -> None:
         # what was just typed first, then why the run ended as it did, then the applied lr's warning
         warning = self.typed_warning or (None if self.remark else self._warning(settings.lr, settings))
-        self.analysis_panel.show(self.analysis, settings.lr, warning, self.remark, self._lesson(settings))
+        rule = (settings.optimizer, settings.momentum)
+        self.analysis_panel.show(self.analysis, settings.lr, warning, self.remark, self._lesson(settings), rule)
 
     def _lesson(self, settings) -> str | None:
         """Where κ is large and the rule is plain descent: what no lr, not even lr_best, can do, and what fixes it."""
@@ -237,7 +252,28 @@ class Insight:
 
         if settings is not None and settings.optimizer not in PLAIN_DESCENT:
             return None
-        return explain_lr_best(self.analysis, getattr(settings, "standardize", False), APP_FIXES)
+        return explain_lr_best(self.analysis, getattr(settings, "standardize", False), APP_FIXES, self.standardized_twin(settings))
+
+    def standardized_twin(self, settings):
+        """The curvature with standardized x (engine.maths.standardized), once per problem: what `z` would do."""
+        if self.problem is None or self.analysis is None or not self.analysis.exact or getattr(settings, "standardize", False):
+            return None
+        if getattr(self, "_twin_for", None) is not self.problem:
+            from engine.maths.standardized import twin_analysis
+
+            self._twin, self._twin_for = twin_analysis(self.problem), self.problem
+        return self._twin
+
+    def momentum_best(self) -> dict:
+        """What `m` applies: momentum at β*, lr* (cut so that it stays stable) where the curvature is exact; else momentum alone."""
+        analysis = self.analysis
+        if analysis is None or not analysis.exact or not analysis.lambda_min or analysis.lambda_max <= 0:
+            return {"optimizer": "momentum"}
+        from engine.maths.optimizer_rules import momentum_best
+        from engine.words.rule_words import safe_momentum_best
+
+        best = safe_momentum_best(momentum_best(analysis.lambda_max, analysis.lambda_min), analysis.lambda_max, analysis.lambda_min)
+        return {"optimizer": "momentum", "momentum": best.beta, "lr": best.lr}
 
     def _warning(self, lr: float, settings) -> str | None:
         if self.analysis is None:

@@ -186,10 +186,14 @@ class MainScreen(Screen):
         self.apply({"standardize": not self.settings.standardize})
 
     def action_momentum(self) -> None:
-        if self.settings.optimizer == "momentum":
-            self.notify("the update rule is momentum already", title="Momentum")
+        changes = self.insight.momentum_best()  # β*, lr* where the curvature is exact (engine.maths.optimizer_rules)
+        if all(getattr(self.settings, name) == value for name, value in changes.items()):
+            self.notify("the update rule is momentum at these settings already", title="Momentum")
             return
-        self.apply({"optimizer": "momentum"})
+        for name in ("lr", "momentum"):
+            if name in changes:
+                self.panel.set_value(name, changes[name])
+        self.apply(changes)
 
     def action_toggle_autograd(self) -> None:
         self.insight.toggle_autograd(self.problem, self.snapshot)

@@ -5,8 +5,9 @@ RACE_PARTS = """
 
 Every racer descends the same points from the same start, one step each in turn, so the curves compare step for
 step. A racer is an optimizer at the run's lr, or at its own: `--race manual@1e-4,adam@0.05`. One lr rarely suits
-all: plain descent's step is lr·gradient and diverges above lr_max = 2/λmax; adam's is about lr per parameter
-whatever the gradient, so it wants a far larger lr.
+all: plain descent's step is lr·gradient and diverges above lr_max = 2/λmax (momentum's limit is 2(1+β)/λmax);
+adam's step per parameter is bounded by about lr and shrinks as the gradient's sign settles, so it wants a far
+larger lr.
 
 - **Fit** (top): the points (cyan), the least-squares line (grey) and every racer's fitted line in its colour,
   with its marker every few columns; racers whose lines coincide take turns, so none hides another.

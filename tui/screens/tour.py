@@ -95,7 +95,9 @@ class Tour:
         if self.race is not None:
             return Scene(self.race.settings, racers=dict(getattr(self.race, "snapshots", {})))
         screen = self.screen
-        return Scene(screen.settings, screen.problem, screen.snapshot, screen.analysis, screen.optimum)
+        path = getattr(getattr(screen, "insight", None), "path", None)
+        start = path[0] if path else None  # θ₀ as drawn on the landscape (a dropped marble included)
+        return Scene(screen.settings, screen.problem, screen.snapshot, screen.analysis, screen.optimum, start=start)
 
     def refresh(self) -> None:
         """Each panel shows the stop's text for the run as it is now."""

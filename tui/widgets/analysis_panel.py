@@ -47,11 +47,20 @@ class AnalysisPanel(Widget):
         return self._build()
 
     def _build(self, **how) -> Text:
-        analysis, lr, warning, remark, lesson = self._shown
-        return analysis_text(analysis, lr, warning, remark, lesson=lesson, **how)
+        analysis, lr, warning, remark, lesson, rule = self._shown
+        return analysis_text(analysis, lr, warning, remark, lesson=lesson, rule=rule, **how)
 
-    def show(self, analysis, lr: float, warning: str | None = None, remark: str | None = None, lesson: str | None = None) -> None:
-        key = (analysis, lr, warning, remark, lesson)
+    def show(
+        self,
+        analysis,
+        lr: float,
+        warning: str | None = None,
+        remark: str | None = None,
+        lesson: str | None = None,
+        rule: tuple[str, float] = ("manual", 0.9),
+    ) -> None:
+        """`rule`: (optimizer, momentum) of the run, whose own rule counts the steps (engine.maths.optimizer_rules)."""
+        key = (analysis, lr, warning, remark, lesson, rule)
         if key == self._shown:
             return
         self._shown = key

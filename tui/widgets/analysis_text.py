@@ -30,16 +30,19 @@ def _kappa(value: float | None) -> str:
     return "∞" if math.isinf(value) else f"{value:,.0f}"
 
 
-def steps_phrase(analysis, lr: float) -> str:
-    """What the eigenvalues predict at this lr: steps for plain gradient descent to shrink the error 1000×."""
-    from engine.maths.curvature import predicted_steps
+def steps_phrase(analysis, lr: float, optimizer: str = "manual", momentum: float = 0.9) -> str:
+    """What the eigenvalues predict at this lr for the rule in use: steps to shrink the error 1000× (engine.maths.optimizer_rules)."""
+    from engine.maths.optimizer_rules import lr_limit, steps_at, steps_words
 
-    steps = predicted_steps(analysis, lr)
-    if steps is None:
+    if analysis.lambda_min is None:
         return ""
+    steps = steps_at(lr, (analysis.lambda_min, analysis.lambda_max), optimizer, momentum)
+    if steps is None:
+        return f"lr {lr:g}: {optimizer} sizes its own steps (each bounded by about lr); no count from λ"
     if math.isinf(steps):
-        return f"lr {lr:g}: never shrinks the error (lr ≥ lr_max)"
-    return f"lr {lr:g}: ~{steps:,.0f} steps to shrink the error 1000×"
+        limit = lr_limit(analysis.lambda_max, optimizer, momentum)
+        return f"lr {lr:g}: never shrinks the error (lr ≥ {optimizer}'s limit {limit:.3g})"
+    return f"lr {lr:g}: {steps_words(steps).replace('about ', '~')} to shrink the error 1000×"
 
 
 WHOLE_TEXT_KEY = "x"
@@ -68,6 +71,7 @@ def analysis_text(
     compact: bool = False,
     width: int | None = None,
     lesson: str | None = None,
+    rule: tuple[str, float] = ("manual", 0.9),
 ) -> Text:
     """The panel: λmax, λmin, κ, lr_max, lr_best, the predicted steps; then a warning or a remark, when there is one.
 
@@ -98,7 +102,7 @@ def analysis_text(
         text.append(_g(analysis.lr_max), style="bold")
         text.append("  lr_best = 2/(λmax+λmin) ", style="dim")
         text.append(_g(analysis.lr_best), style="bold")
-        text.append("\n" + steps_phrase(analysis, lr), style="dim")
+        text.append("\n" + steps_phrase(analysis, lr, *rule), style="dim")
     else:
         text.append("Analysis (estimate)  ", style="bold")
         text.append("λmax ≈ ", style="dim")

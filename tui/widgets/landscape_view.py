@@ -74,20 +74,39 @@ class LandscapeView(Widget):
         self._drawn = 0
         self._strips: list[Strip] | None = None
         self._strips_for = None
+        self.to_drawn = np.eye(2)
+        """θ as fitted → (k, b) as drawn: the data's own units, what the status line shows (engine.maths.landscape)."""
 
     def reset(self, problem, optimum) -> None:
         """A new problem: forget the window and the path."""
         self.problem, self.optimum, self.landscape, self.now = problem, optimum, None, None
         self.path = np.zeros((0, 2))
+        self.to_drawn = np.eye(2)
+        if problem is not None and len(getattr(problem.model, "names", ())) == 2:
+            from engine.maths.landscape import data_unit_matrix
+
+            self.to_drawn = data_unit_matrix(problem)
         self._grid_size = None
         self._drawn += 1
 
     def show(self, path: np.ndarray, now: np.ndarray) -> None:
-        """Draw the path so far and the current point; a new window when they leave the old one."""
-        self.path, self.now = path, now
+        """Draw the path so far and the current point (θ as fitted); a new window when they leave the old one."""
+        self.path, self.now = self.drawn(path), self.drawn(now)[0]
         self._drawn += 1
         if self.display:
             self.refresh()
+
+    def drawn(self, points) -> np.ndarray:
+        """(k, b) as drawn, in the data's units, of points as fitted: one row per point."""
+        points = np.atleast_2d(np.asarray(points, dtype=np.float64))
+        return points[:, :2] @ self.to_drawn.T if len(points) else np.zeros((0, 2))
+
+    def fitted(self, point) -> np.ndarray:
+        """θ as fitted of a point as drawn: where the marble dropped on the drawing starts the run."""
+        return np.linalg.solve(self.to_drawn, np.asarray(point, dtype=np.float64)[:2])
+
+    def optimum_drawn(self) -> np.ndarray | None:
+        return None if self.optimum is None else self.drawn(self.optimum.vector)[0]
 
     def grid_size(self) -> tuple[int, int]:
         """(columns, rows) of cells: the widget less a title line and a line of ranges."""
@@ -102,9 +121,9 @@ class LandscapeView(Widget):
         if self.landscape is not None and self._grid_size == size and self.landscape.contains(points[np.all(np.isfinite(points), axis=1)]):
             return self.landscape
         start = points[0]
-        optimum = None if self.optimum is None else self.optimum.vector
-        k_range, b_range = landscape_window(start, optimum, points)
-        self.landscape = loss_grid(self.problem, k_range, b_range, size=size, optimum=self.optimum)
+        k_range, b_range = landscape_window(start, self.optimum_drawn(), points)
+        to_fitted = None if np.array_equal(self.to_drawn, np.eye(2)) else np.linalg.inv(self.to_drawn)
+        self.landscape = loss_grid(self.problem, k_range, b_range, size=size, optimum=self.optimum, to_fitted=to_fitted)
         self._grid_size = size
         return self.landscape
 
@@ -148,7 +167,7 @@ class LandscapeView(Widget):
         for index, (r, c, _, _) in enumerate(kinds):
             marks[r, c] = index + 1
         names = self.problem.model.names
-        scaled = " (x standardized)" if self.problem.settings.standardize else ""
+        scaled = " (in x's units)" if self.problem.settings.standardize else ""
         legend = Text()
         legend.append("landscape ", style="bold")
         legend.append(f"{what} {low:.2g}…{high:.2g} over ({names[0]}, {names[1]}){scaled}  ", style="dim")
@@ -180,7 +199,7 @@ class LandscapeView(Widget):
         if len(self.path):
             kinds.append((*path_cells(landscape, self.path), PATH, MARK_STYLES[PATH]))
         if self.optimum is not None:
-            r, c = path_cells(landscape, self.optimum.vector[:2])
+            r, c = path_cells(landscape, self.optimum_drawn())
             kinds.append((r[:1], c[:1], OPTIMUM, MARK_STYLES[OPTIMUM]))
         r, c = path_cells(landscape, self.now[:2])
         kinds.append((r[:1], c[:1], NOW, MARK_STYLES[NOW]))
@@ -210,7 +229,7 @@ class LandscapeView(Widget):
         start = np.array(self.path[0], dtype=np.float64)
         start[0] += columns * self.landscape.k_step
         start[1] += rows * self.landscape.b_step
-        self.post_message(self.StartMoved(start))
+        self.post_message(self.StartMoved(self.fitted(start)))
 
     def on_click(self, event: events.Click) -> None:
         landscape = self.landscape
@@ -220,14 +239,15 @@ class LandscapeView(Widget):
         rows, columns = len(landscape.b_values), len(landscape.k_values)
         if 0 <= row < rows and 0 <= column < columns:
             self.focus()
-            self.post_message(self.StartMoved(np.array([landscape.k_values[column], landscape.b_values[rows - 1 - row]])))
+            point = np.array([landscape.k_values[column], landscape.b_values[rows - 1 - row]])
+            self.post_message(self.StartMoved(self.fitted(point)))
 
     def cell_of(self, vector) -> tuple[int, int]:
-        """(display row, column) of a point in the grid as drawn: for the tests."""
+        """(display row, column) of a point (θ as fitted) in the grid as drawn: for the tests."""
         from engine.maths.landscape import path_cells
 
         landscape = self._window()
-        r, c = path_cells(landscape, np.asarray(vector)[:2])
+        r, c = path_cells(landscape, self.drawn(vector)[0])
         return len(landscape.b_values) - 1 - int(r[0]), int(c[0])
 
     def char_at(self, display_row: int, column: int) -> str:

@@ -26,12 +26,16 @@ class RaceLandscapeView(LandscapeView):
 
     def show_racers(self, paths: dict[str, np.ndarray], nows: dict[str, np.ndarray]) -> None:
         """Each racer's (k, b) path so far and its θ now; a diverged racer's far-off points stay out of the window."""
-        self.paths = {name: _finite(path) for name, path in paths.items()}
-        self.nows = {name: np.asarray(now[:2], dtype=np.float64) for name, now in nows.items() if np.all(np.isfinite(now[:2]))}
+        # kept as drawn (the data's units, engine.maths.landscape); `show` is given them as fitted
+        self.paths = {name: self.drawn(_finite(path)) for name, path in paths.items()}
+        self.nows = {
+            name: self.drawn(np.asarray(now[:2], dtype=np.float64))[0] for name, now in nows.items() if np.all(np.isfinite(now[:2]))
+        }
         if not self.nows:
             return
-        points = [path for path in self.paths.values() if len(path)] + [now[None, :] for now in self.nows.values()]
-        self.show(np.vstack(points), next(iter(self.nows.values())))
+        points = [path for path in paths.values() if len(path)] + [now[None, :2] for now in nows.values()]
+        finite = [_finite(p) for p in points]
+        self.show(np.vstack([p for p in finite if len(p)]), self.fitted(next(iter(self.nows.values()))))
 
     def mark_kinds(self, landscape, path_cells) -> list:
         """Every path first, in the race's order, then the optimum, then every racer's θ now, bold, over all paths."""
@@ -40,7 +44,7 @@ class RaceLandscapeView(LandscapeView):
         for index, (rows, columns) in _shared_in_turn(cells).items():
             kinds.append((rows, columns, marker_of(index), Style(color=rich_colour_of(index))))
         if self.optimum is not None:
-            r, c = path_cells(landscape, self.optimum.vector[:2])
+            r, c = path_cells(landscape, self.optimum_drawn())
             kinds.append((r[:1], c[:1], OPTIMUM, MARK_STYLES[OPTIMUM]))
         for index, name in enumerate(self.names):
             if name in self.nows:
