@@ -51,11 +51,10 @@ def run_race(settings: Settings, racers: tuple[Racer | str, ...], as_json: bool 
     """
     from engine.descent.race import race_problems
     from engine.maths.curvature import analyse
+    from engine.maths.ladder import resolved
     from engine.maths.optimum import least_squares
     from engine.words.race_verdict import excess, race_context, race_result, ranking, verdict
     from tui.cli.race_table import race_header, race_table
-
-    from engine.maths.ladder import resolved
 
     racers = checked(resolved, settings, racers)  # rungs given as multiples of 1/λmax get their lr from the data
     problems = checked(race_problems, settings, racers)

@@ -20,8 +20,8 @@ def prepare_race(settings: Settings, racers: tuple[Racer, ...], run_id: int, pos
     """Every racer's problem on one dataset from one start, and its first snapshot. Runs in a thread."""
     from engine.descent.descend import descend
     from engine.descent.race import race_problems
-    from engine.maths.ladder import resolved
     from engine.maths.curvature import analyse
+    from engine.maths.ladder import resolved
     from engine.maths.optimum import least_squares
 
     runners, analysis = [], None
