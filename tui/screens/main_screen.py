@@ -17,6 +17,7 @@ from tui.screens.help_screen import HelpScreen
 from tui.screens.insight import INSIGHT_BINDINGS, Insight
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.screens.teaching import TEACHING_BINDINGS, Teaching
+from tui.screens.valley_keys import VALLEY_BINDINGS, Valley
 from tui.widgets.analysis_panel import AnalysisPanel
 from tui.widgets.autograd_panel import AutogradPanel
 from tui.widgets.fit_plot import FitPlot
@@ -49,6 +50,7 @@ class MainScreen(Screen):
         *HELP_QUIT_BINDINGS,
         *INSIGHT_BINDINGS,  # after help and quit: a narrow footer cuts its end, and those two must stay
         *TEACHING_BINDINGS,
+        *VALLEY_BINDINGS,
     ]
 
     def __init__(self, settings: Settings, fps: int, dataset=None) -> None:
@@ -95,6 +97,7 @@ class MainScreen(Screen):
         )
         self.exporter = Exporter(self)
         self.teaching = Teaching(self)
+        self.valley = Valley(self)
         self.focus_plot()
         self.prepare_run(self.settings, self.dataset)
 
@@ -188,6 +191,9 @@ class MainScreen(Screen):
 
     def action_toggle_autograd(self) -> None:
         self.insight.toggle_autograd(self.problem, self.snapshot)
+
+    def action_valley(self) -> None:
+        self.valley.toggle()
 
     def action_warmup(self) -> None:
         from tui.screens.warmup_screen import WarmUpScreen
@@ -418,6 +424,7 @@ class MainScreen(Screen):
         fit.show_fit(self.problem.model.curve(snapshot.vector, fit.curve_x))
         self.loss.add(steps, losses)
         self.insight.draw(self.problem, snapshot)
+        self.valley.follow(self.problem, snapshot)
         self.show_status()
 
     def show_status(self) -> None:
