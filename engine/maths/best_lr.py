@@ -102,9 +102,11 @@ def classical_momentum(high: float, low: float) -> tuple[float, float]:
     return 4.0 / (root_high + root_low) ** 2, ((root_high - root_low) / (root_high + root_low)) ** 2
 
 
-def best_choice(problem, start: np.ndarray, lr: float | None, momentum: float | None, heavy_ball: bool) -> BestChoice:
-    """The lr (None: choose it) and β (None: choose it; only with `heavy_ball`) minimizing L after the run's steps."""
-    steps = problem.settings.steps
+def best_choice(
+    problem, start: np.ndarray, lr: float | None, momentum: float | None, heavy_ball: bool, steps: int | None = None
+) -> BestChoice:
+    """The lr (None: choose it) and β (None: choose it; only with `heavy_ball`) minimizing L after `steps` (the run's)."""
+    steps = problem.settings.steps if steps is None else steps
     from engine.maths.optimum import least_squares
 
     basis = eigenbasis(problem)
@@ -147,12 +149,16 @@ def why_no_best(settings, problem, setting: str = "lr") -> str | None:
     if settings.weight_decay:
         return "best assumes no weight decay (it moves the optimum)"
     if settings.steps < 1:
-        return "best is the lr for the run's steps, and there are none (--steps 0)"
+        return "best is the lr for the run's steps, and there are none (steps 0)"
     return None
 
 
-def resolve_best(problem, lr: bool, momentum: bool):
-    """The problem with `best` lr and/or β put in its settings, and the BestChoice; SettingError naming the option if impossible."""
+def resolve_best(problem, lr: bool, momentum: bool, start: np.ndarray | None = None, steps: int | None = None):
+    """The problem with `best` lr and/or β put in its settings, and the BestChoice; SettingError naming the option if impossible.
+
+    From θ = `start` (default: the model's start) for `steps` more steps (default: the run's): a run that goes on
+    from where it is gets the best lr for what is left of it.
+    """
     import dataclasses
 
     from engine.settings.errors import SettingError
@@ -162,9 +168,10 @@ def resolve_best(problem, lr: bool, momentum: bool):
         why = why_no_best(settings, problem, name) if wanted else None
         if why:
             raise SettingError(name, why)
-    start = np.concatenate([t.detach().to("cpu").double().reshape(-1).numpy() for t in problem.model.tensors])
+    if start is None:
+        start = np.concatenate([t.detach().to("cpu").double().reshape(-1).numpy() for t in problem.model.tensors])
     heavy = settings.optimizer == "momentum"
-    choice = best_choice(problem, start, None if lr else settings.lr, None if momentum else settings.momentum, heavy)
+    choice = best_choice(problem, start, None if lr else settings.lr, None if momentum else settings.momentum, heavy, steps)
     changes = {"lr": choice.lr}
     if heavy and momentum:
         changes["momentum"] = choice.momentum

@@ -21,8 +21,8 @@ INSIGHT_BINDINGS = [
     Binding(
         "o",
         "lr_best",
-        "lr_best",
-        tooltip="set lr to lr_best = 2/(λmax+λmin), the fastest lr for plain gradient descent (the run goes on from θ)",
+        "best lr",
+        tooltip="set lr to the best for the steps left: the least loss at the end, from the closed form (the run goes on from θ)",
         id="lr-best",
         show=False,
     ),

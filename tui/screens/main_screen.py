@@ -163,7 +163,9 @@ class MainScreen(Screen):
         self.set_class(not shown, "-show-analysis")
 
     def action_lr_best(self) -> None:
-        lr = self.insight.lr_best()
+        from tui.screens.best_keys import best_changes
+
+        lr = (best_changes(self, {"lr": "best"}) or {}).get("lr")  # the best lr for the steps left, not lr_best
         if lr is not None:
             # The same path as a typed lr (issue 12): the run goes on from θ, with a mark on the loss curve where the
             # lr changed, so the curve shows what lr_best does from there; before a run that is step 0, the clean experiment.
@@ -279,7 +281,11 @@ class MainScreen(Screen):
     def apply(self, changes: dict, run: bool = False, restart: bool = False) -> None:
         """Apply changed settings: the run goes on from where it is when it can (`go_on`), unless `restart`."""
         from engine.settings.errors import SettingError
+        from tui.screens.best_keys import best_changes
 
+        changes = best_changes(self, changes)  # `best` typed in the lr or momentum field: its number
+        if changes is None:
+            return
         try:
             settings = self.settings.with_changes(**changes)
         except SettingError as error:
