@@ -22,26 +22,29 @@ def swing_period(lr: float, curvature: float) -> float | None:
 
 
 def forgotten_words(optimizer: str, lr: float, analysis=None) -> str:
-    """The screen's sentence for the broken loop: what happens, and why."""
-    head = (
-        "theta.grad = None is gone: loss.backward() adds each step's gradient to what .grad holds, so theta.grad is "
-        "the sum of every gradient so far and each step is lr × that sum"
+    """The screen's explanation of the broken loop: what happens (first sentence, the headline), and why."""
+    how = (
+        "loss.backward() adds each step's gradient to what .grad holds, so theta.grad is the sum of every gradient "
+        "so far and each step is lr × that sum"
     )
     exact = analysis is not None and getattr(analysis, "exact", False) and analysis.lambda_min is not None
     if optimizer not in PLAIN or not exact:
-        return head + ": the steps grow while the gradients agree and do not shrink near the optimum, so the run can't settle there."
+        return (
+            f"theta.grad = None forgotten: the steps don't shrink near the optimum. {how}: they grow while the gradients "
+            "agree, so the run can't settle there."
+        )
     steep = swing_period(lr, analysis.lambda_max)
     if steep is None:
         return (
-            head + f". Here lr·λmax = {lr * analysis.lambda_max:.3g} ≥ 4: along the steep direction the error grows every "
-            "step (z² − (2 − lr·λ)z + 1 = 0 has a root larger than 1), and the run diverges."
+            f"theta.grad = None forgotten: the steps grow and the run diverges. {how}. Here lr·λmax = {lr * analysis.lambda_max:.3g} ≥ 4: "
+            "along the steep direction z² − (2 − lr·λ)z + 1 = 0 has a root larger than 1, so the error grows every step."
         )
     flat = swing_period(lr, analysis.lambda_min)
     along = f" and every ~{flat:,.0f} along it" if flat is not None else ""
     return (
-        head + ". Like a ball without friction θ swings past the optimum and back, never settling: along each direction "
-        "z² − (2 − lr·λ)z + 1 = 0 has roots of size 1 (lr·λ < 4), so the error keeps its size, swinging every "
-        f"~{steep:,.1f} steps across the valley{along}; the loss keeps going back up."
+        f"theta.grad = None forgotten: θ swings past the optimum and back, never settling. {how}: a ball without friction. "
+        "Along each direction z² − (2 − lr·λ)z + 1 = 0 has roots of size 1 (lr·λ < 4), so the error keeps its size, "
+        f"swinging every ~{steep:,.1f} steps across the valley{along}; the loss keeps going back up."
     )
 
 

@@ -117,8 +117,13 @@ class Teaching:
         code.broken = not code.broken
         steer_broken(screen, code.broken)
         code.broken_note = short_line(screen) if code.broken else ""
+        from tui.widgets.analysis_text import headline
+
+        # the whole explanation where every explanation stays (the Analysis panel, x); its first sentence as a toast
+        screen.insight.remark = what_happens(screen) if code.broken else None
+        screen.insight.show(screen.settings)
         if code.broken:
-            screen.notify(what_happens(screen), title="theta.grad = None forgotten", severity="warning", timeout=15)
+            screen.notify(headline(screen.insight.remark, 100), title="Break it", severity="warning")
         else:
             screen.notify("theta.grad = None is back: each step uses this step's gradient alone", title="Mended", timeout=4)
         code.refresh()
