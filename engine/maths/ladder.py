@@ -12,7 +12,7 @@ import dataclasses
 from engine.descent.problem import make_problem
 from engine.maths.curvature import analyse
 from engine.settings.errors import SettingError
-from engine.settings.racers import Racer
+from engine.settings.racers import Racer, parse_racer
 
 ONE_STEP_TOLERANCE = 1e-9
 """lr·λmax this close to 1 is the one-step rung (1/λmax rounds to a float)."""
@@ -20,7 +20,7 @@ ONE_STEP_TOLERANCE = 1e-9
 
 def resolved(settings, racers, dataset=None) -> tuple[Racer, ...]:
     """The racers with each rung's lr = multiple/λmax of these data; racers without a multiple as they are."""
-    racers = tuple(racers)
+    racers = tuple(parse_racer(racer) if isinstance(racer, str) else racer for racer in racers)
     if all(racer.multiple is None for racer in racers):
         return racers
     problem = make_problem(settings.with_changes(optimizer="manual"), dataset)

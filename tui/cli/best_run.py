@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from tui.cli.run import checked
+from engine.settings.errors import DataError, SettingError
+from engine.settings.run_settings import option_name
+from tui.cli.options import fail
+
+
+def checked(make, *args):
+    """`make(*args)`, a bad setting or bad data one line on stderr and exit 2 (as tui.cli.run's, which imports this)."""
+    try:
+        return make(*args)
+    except SettingError as error:
+        fail(f"{option_name(error.setting)}: {error.message}")
+    except DataError as error:
+        fail(str(error))
 
 
 def best_problem(problem, best: frozenset[str]):
