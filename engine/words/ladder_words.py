@@ -35,3 +35,12 @@ def ladder_lines(results: Sequence[RaceResult], context: RaceContext) -> list[st
         return []
     lambda_max = 2.0 / context.lr_max
     return [regime_line(result, lambda_max) for result in results if result.optimizer in PLAIN]
+
+
+def ladder_regimes(results: Sequence[RaceResult], context: RaceContext) -> tuple[dict[str, str], list[str]]:
+    """({label: regime name} of the plain racers, their regime lines); empty without an exact λmax."""
+    lines = ladder_lines(results, context)
+    if not lines:
+        return {}, []
+    lambda_max = 2.0 / context.lr_max
+    return {r.label: regime(r.lr, lambda_max) for r in results if r.optimizer in PLAIN}, lines
