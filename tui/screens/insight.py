@@ -37,7 +37,7 @@ INSIGHT_BINDINGS = [
         "a",
         "toggle_autograd",
         "Grads",
-        tooltip="the step's ∂L/∂k, ∂L/∂b from autograd beside the formulas, instead of the loss",
+        tooltip="autograd's graph from torch, the chain rule in numbers, and ∂L/∂k, ∂L/∂b beside the formulas, instead of the loss",
         id="autograd",
     ),
     Binding("w", "warmup", "Warm-up", tooltip="the tutorial's warm-up: z = mean((x+2)²) and x.grad from autograd", id="warmup", show=False),
