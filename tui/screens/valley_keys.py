@@ -84,13 +84,27 @@ class Valley:
 
             self.basis = (eigenbasis(problem), least_squares(problem).vector)
         basis, optimum = self.basis
-        errors = eigen_errors(basis, optimum, np.array(self.vectors))
+        steps, vectors = self._history()
+        errors = eigen_errors(basis, optimum, vectors)
+        anchor = eigen_errors(basis, optimum, self.vectors[0][None, :])[0]
         finite = np.all(np.isfinite(errors), axis=1)
-        steps = np.array(self.steps)[finite]
-        values, first = basis.values, errors[0]
+        steps = steps[finite]
+        values, first = basis.values, anchor
         if len(values) > 2:  # the flattest and the steepest of many directions
             values, errors, first = values[[0, -1]], errors[:, [0, -1]], first[[0, -1]]
         view.show(problem.settings, values, steps, errors[finite], (self.steps[0], first))
+
+    def _history(self) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, θs) since the record began: the landscape's path where it holds every step (a frame in turbo is
+        hundreds of steps), else the θ of each frame drawn."""
+        screen = self.screen
+        path, every = screen.insight.path, getattr(screen.runner, "path_every", 0)
+        start, now = self.steps[0], self.steps[-1]
+        if every and path and len(path) == now // every + 1:
+            steps = np.arange(len(path)) * every
+            keep = steps >= start
+            return steps[keep], np.array(path)[keep]
+        return np.array(self.steps), np.array(self.vectors)
 
     def _why(self, problem) -> str | None:
         from engine.maths.valley import why_no_valley

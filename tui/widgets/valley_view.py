@@ -53,7 +53,7 @@ class ValleyView(PlotextPlot):
         plt.clear_figure()
         names = ("flat", "steep") if len(values) == 2 else ("only",)
         colors = ("orange", "cyan")
-        rates = []
+        rates, low, high = [], np.inf, -np.inf
         for column, (name, curvature) in enumerate(zip(names, values, strict=True)):
             keep = rate(settings, float(curvature))
             rates.append(f"{name} ×{keep:.5g}")
@@ -64,6 +64,7 @@ class ValleyView(PlotextPlot):
             predicted = np.minimum(predicted, 1e300)
             s, a = _thinned(steps, np.log10(actual))
             p_steps, p = _thinned(ahead, np.log10(predicted))
+            low, high = min(low, float(a.min()), float(p.min())), max(high, float(a.max()), float(p.max()))
             color = colors[column % 2]
             plt.plot(p_steps.tolist(), p.tolist(), marker="dot", color=color)
             plt.plot(s.tolist(), a.tolist(), marker="braille", color=color, label=f"{name} ×{keep:.5g} a step")
@@ -71,6 +72,8 @@ class ValleyView(PlotextPlot):
         self.caption = f"{', '.join(reversed(rates))} a step; dots: {envelope}"
         title = f"|error| along H's eigenvectors; dots: {envelope}"
         plt.title(title if len(title) < self.size.width - 6 else f"dots: {envelope}")  # plotext drops a title too wide
+        if np.isfinite(low) and np.isfinite(high):
+            plt.ylim(low, high + 0.4 * (high - low) + 0.5)  # an empty band on top: the legend sits there, not on the lines
         plt.xlabel("step")
         plt.ylabel("log10 |error|")
         self.refresh()
