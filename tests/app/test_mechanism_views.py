@@ -25,6 +25,9 @@ async def test_v_shows_both_directions_with_their_rates():
         assert view.display and not screen.fit.display
         assert "steep ×0.32982" in view.caption and "flat ×0.99995" in view.caption
         assert view.size.width >= 40 and view.size.height >= 8  # room to read it at 80×24
+        steps, vectors = screen.valley._history()
+        assert list(steps) == list(range(61))  # every step, though turbo drew a frame every few dozen
+        assert vectors[-1] == pytest.approx(screen.snapshot.vector)
         await pilot.press("v")
         assert screen.fit.display and not view.display
 
@@ -89,3 +92,17 @@ async def test_best_typed_in_the_lr_field_becomes_a_number():
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.settings.lr != 1e-4, what="the best lr applied")
         assert 2.9e-4 < screen.settings.lr < 2.984e-4
+
+
+async def test_the_ladder_race_names_each_regime():
+    from engine.settings.presets import PRESETS
+    from engine.settings.racers import parse_race
+
+    app = make_app(Settings(device="cpu", steps=100), race=parse_race(PRESETS["ladder"].race))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await wait_for_state(pilot, "ready")
+        await pilot.press("t", "space")
+        await wait_for_state(pilot, "done")
+        regimes = {label: words.split(";")[0] for label, _, words in screen.insight.ranked}
+        assert regimes == {"0.5/λmax": "smooth", "1/λmax": "one step", "1.5/λmax": "zig-zag", "1.9/λmax": "zig-zag", "2.1/λmax": "diverges"}
