@@ -23,9 +23,9 @@ def best_words(choice: BestChoice, high: float, low: float) -> str:
             else "with κ = 1 both directions land in one step."
         )
         return (
-            f"lr best = {choice.lr:.6g}: of all lrs, the one that leaves the least loss after {steps} from this start "
-            f"(L − L* = {_g(choice.excess)} by the closed form Σ λᵢ/2·eᵢ²·(1 − lr·λᵢ)^2t); the steep direction's error "
-            f"keeps {_g(steep)} of itself a step, the flat one's {flat:.6g}. lr_best = 2/(λmax+λmin) = {reference:.3g} is "
+            f"lr best = {choice.lr:.6g}: of all lrs, the least loss after {steps} from this start (L − L* = "
+            f"{_g(choice.excess)} in exact arithmetic). From the closed form Σ λᵢ/2·eᵢ²·(1 − lr·λᵢ)^2t: the steep direction's error keeps "
+            f"{_g(steep)} of itself a step, the flat one's {flat:.6g}. lr_best = 2/(λmax+λmin) = {reference:.3g} is "
             f"the fastest in the long run (both keep {both:.6g} a step) but after {steps} leaves L − L* = "
             f"{_g(choice.lr_best_excess)}: {story}"
         )
@@ -35,8 +35,8 @@ def best_words(choice: BestChoice, high: float, low: float) -> str:
     return (
         f"{'lr and momentum' if choice.momentum_chosen else 'lr'} best = {choice.lr:.6g} with momentum {choice.momentum:.6g}"
         f"{'' if choice.momentum_chosen else ' (as set)'}: the {what} that leaves the least loss after {steps} "
-        f"from this start (L − L* = {_g(choice.excess)}, from the heavy ball's exact 2×2 recurrence per direction; its "
-        f"slowest direction keeps {rho:.6g} a step). The classical lr* = 4/(√λmax+√λmin)² = {star_lr:.3g}, "
+        f"from this start (L − L* = {_g(choice.excess)} in exact arithmetic). From the heavy ball's exact 2×2 recurrence per direction: its "
+        f"slowest direction keeps {rho:.6g} a step. The classical lr* = 4/(√λmax+√λmin)² = {star_lr:.3g}, "
         f"β* = ((√κ−1)/(√κ+1))² = {star_beta:.4g} is the best in the long run and leaves L − L* = {_g(choice.lr_best_excess)} "
         f"after {steps}."
     )

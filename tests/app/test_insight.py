@@ -103,7 +103,7 @@ async def test_o_sets_the_best_lr_for_the_steps_not_lr_best():
         shown = float(screen.query_one("#setting-lr").value)
         assert abs(shown - lr) <= 1e-5 * lr
         assert screen.snapshot.step == 0, "a new lr starts the run again from step 0"
-        assert any("least loss after 1,000 steps" in n.message for n in app._notifications)
+        assert any("the least loss after 1,000 steps" in n.message for n in app._notifications)
         await pilot.press("t", "space")
         await wait_for_state(pilot, "done")  # below lr_max: it converges, it doesn't diverge
 

@@ -46,7 +46,8 @@ def best_changes(screen, changes: dict) -> dict | None:
         screen.notify(error.message, title=f"{error.setting} best", severity="warning")
         return None
     values = eigenbasis(problem).values
-    screen.notify(best_words(choice, float(values[-1]), float(values[0])), title="best", timeout=12)
+    words = best_words(choice, float(values[-1]), float(values[0]))
+    screen.notify(words.split(". ", 1)[0] + ".", title="best", timeout=12)  # a toast is a headline (tui/app.py)
     return {**others, **{name: getattr(resolved.settings, name) for name in wanted}}
 
 
