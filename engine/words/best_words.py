@@ -35,8 +35,8 @@ def best_words(choice: BestChoice, high: float, low: float) -> str:
     return (
         f"{'lr and momentum' if choice.momentum_chosen else 'lr'} best = {choice.lr:.6g} with momentum {choice.momentum:.6g}"
         f"{'' if choice.momentum_chosen else ' (as set)'}: the {what} that leaves the least loss after {steps} "
-        f"from this start (L − L* = {_g(choice.excess)} in exact arithmetic). From the heavy ball's exact 2×2 recurrence per direction: its "
-        f"slowest direction keeps {rho:.6g} a step. The classical lr* = 4/(√λmax+√λmin)² = {star_lr:.3g}, "
+        f"from this start (L − L* = {_g(choice.excess)} in exact arithmetic). From the heavy ball's exact 2×2 "
+        f"recurrence per direction: its slowest direction keeps {rho:.6g} a step. The classical lr* = 4/(√λmax+√λmin)² = {star_lr:.3g}, "
         f"β* = ((√κ−1)/(√κ+1))² = {star_beta:.4g} is the best in the long run and leaves L − L* = {_g(choice.lr_best_excess)} "
         f"after {steps}."
     )
