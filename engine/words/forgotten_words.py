@@ -49,10 +49,10 @@ def forgotten_words(optimizer: str, lr: float, analysis=None) -> str:
 
 
 def forgotten_short(optimizer: str, lr: float, analysis=None) -> str:
-    """One line for the code pane."""
+    """One line for the code pane, short enough for it at 80×24 beside the parameter panel."""
     exact = analysis is not None and getattr(analysis, "exact", False) and analysis.lambda_min is not None
     if optimizer in PLAIN and exact and swing_period(lr, analysis.lambda_max) is None:
-        return "b: theta.grad sums every gradient: steps grow, lr·λmax ≥ 4, it diverges"
+        return "b: .grad keeps summing: the steps grow, it diverges"
     if optimizer in PLAIN and exact:
-        return "b: theta.grad sums every gradient: θ swings past the optimum, never settles"
-    return "b: theta.grad sums every gradient: the steps don't shrink near the optimum"
+        return "b: .grad keeps summing: θ swings, never settles"
+    return "b: .grad keeps summing: steps don't shrink"

@@ -70,7 +70,7 @@ class CodePane(Widget):
 
     can_focus = True
     DEFAULT_CSS = """
-    CodePane { height: 1fr; min-height: 7; padding: 0 1; }
+    CodePane { height: 1fr; min-height: 7; padding: 0 1; text-wrap: nowrap; text-overflow: clip; }
     CodePane:focus { background: $boost; }
     """
     BINDINGS = [
