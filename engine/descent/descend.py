@@ -18,6 +18,7 @@ import torch
 
 from engine import fast_paths
 from engine.descent.divergence import DivergenceWatch
+from engine.descent.forgotten_reset import clear
 from engine.descent.minibatch import batch_losses, full_training_loss, uses_batches
 from engine.descent.optimizers import ManualDescent, make_optimizer
 from engine.descent.problem import Problem
@@ -45,16 +46,21 @@ def descend(problem: Problem) -> Iterator[Snapshot]:
         objectives, shown = itertools.repeat(_training_loss(problem)), None
     test_loss = _test_loss(problem) if layout.has_test_loss else None
     optimizer = make_optimizer(settings, model.tensors)
+    clear(model.tensors)  # a run starts with no gradient in `.grad`, whatever a broken run (key b) left there
     # Where the rules must differ: the plain rule takes ∂L/∂θ as autograd hands it over (no `.grad`
     # to fill and clear, a tenth of a step at 100 points); torch.optim's read and clear `.grad`.
     by_hand = isinstance(optimizer, ManualDescent)
     if by_hand:
         backward, tensors, seed = fast_paths.gradient, tuple(model.tensors), _seed(model.tensors[0])
         plain_update = optimizer.step
+        if problem.forgets_grad_reset:  # the beginner's bug, for real: .grad keeps every step's gradient
+            from engine.descent.forgotten_reset import accumulating_gradient
+
+            backward = accumulating_gradient
         if any(t.dim() != 1 for t in tensors):  # no model has such θ today; flat slopes are what pack and the update take
             backward = _flattened(backward)
     else:
-        gradient_at, update = _through_torch_optim(optimizer, model.tensors)
+        gradient_at, update = _through_torch_optim(optimizer, model.tensors, clears=not problem.forgets_grad_reset)
     watch = DivergenceWatch(problem.device).check
     last = settings.steps
     step = 0
@@ -108,8 +114,11 @@ def _flattened(backward):
     return lambda loss, tensors, seed: tuple(slope.view(-1) for slope in backward(loss, tensors, seed))
 
 
-def _through_torch_optim(optimizer: torch.optim.Optimizer, tensors: list[torch.Tensor]) -> tuple[GradientAt, Update]:
-    """Any rule through torch.optim's interface: backward fills `.grad`; L-BFGS re-evaluates the loss in its line search."""
+def _through_torch_optim(optimizer: torch.optim.Optimizer, tensors: list[torch.Tensor], clears: bool = True) -> tuple[GradientAt, Update]:
+    """Any rule through torch.optim's interface: backward fills `.grad`; L-BFGS re-evaluates the loss in its line search.
+
+    `clears` False is the forgotten `zero_grad`: `.grad` then keeps every step's gradient.
+    """
     flat = all(t.dim() == 1 for t in tensors)
     line_search = isinstance(optimizer, torch.optim.LBFGS)
 
@@ -130,6 +139,7 @@ def _through_torch_optim(optimizer: torch.optim.Optimizer, tensors: list[torch.T
             optimizer.step(lambda: fresh(objective))
         else:
             optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
+        if clears:
+            optimizer.zero_grad(set_to_none=True)
 
     return gradient_at, update

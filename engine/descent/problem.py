@@ -42,6 +42,8 @@ class Problem:
     y_test: torch.Tensor
     cast: CastCheck | None = None
     """What casting the training data to float32 changed (engine.data.precision); None in float64."""
+    forgets_grad_reset: bool = False
+    """The loop without `theta.grad = None` (key b): gradients accumulate in `.grad` (engine/descent/forgotten_reset.py)."""
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -38,6 +38,9 @@ def tutorial_lr_limit() -> float:
     return float(2.0 / np.linalg.eigvalsh(hessian).max())
 
 
+LADDER = (0.5, 1, 1.5, 1.9, 2.1)
+"""The ladder preset's rungs, as multiples of 1/λmax."""
+
 PRESETS: dict[str, Preset] = {
     "seed": Preset("the tutorial exactly: 100 noisy points, plain GD at lr 1e-4; k fits fast, b barely moves"),
     "diverge": Preset(
@@ -63,6 +66,12 @@ PRESETS: dict[str, Preset] = {
     "race": Preset(
         "manual, momentum at lr 1e-4 (plain steps diverge past 3e-4); adam at 0.05: its steps are ~lr per parameter",
         race=("manual@1e-4", "momentum@1e-4", "adam@0.05"),
+    ),
+    # The lr regimes of plain descent on a quadratic, rung by rung: lr·λmax < 1 smooth, = 1 one step, 1–2 zig-zag,
+    # > 2 diverges. The lrs are multiples of 1/λmax of the data raced (engine/maths/ladder.py), so other data, other lrs.
+    "ladder": Preset(
+        "plain descent at 0.5, 1, 1.5, 1.9 and 2.1 × 1/λmax of the data: smooth, one step, zig-zag, zig-zag, diverges",
+        race=tuple(f"manual@{multiple}/λmax" for multiple in LADDER),
     ),
 }
 

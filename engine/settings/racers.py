@@ -24,19 +24,31 @@ class Racer:
     """A name from OPTIMIZERS."""
     lr: float | None = None
     """Its own learning rate; None: the run's `lr`."""
+    multiple: float | None = None
+    """A rung of an lr ladder: lr = multiple/λmax of the data (`manual@1.5/λmax`), worked out once the data exist
+    (engine/maths/ladder.py puts it in `lr`)."""
 
     @property
     def label(self) -> str:
-        """How the race names it: `adam`, or `adam@0.05` when it has its own lr (so one optimizer can race twice)."""
+        """How the race names it: `adam`, or `adam@0.05` when it has its own lr (so one optimizer can race twice).
+
+        A rung is named by its multiple (`1.5/λmax`; `sgd@1.5/λmax` for another rule than manual), whatever data set its lr.
+        """
+        if self.multiple is not None:
+            return f"{self.multiple:g}/λmax" if self.optimizer == "manual" else f"{self.optimizer}@{self.multiple:g}/λmax"
         return self.optimizer if self.lr is None else f"{self.optimizer}@{self.lr:g}"
 
     @property
     def spec(self) -> str:
         """The entry as `--race` and TOML take it, exactly: `adam@0.05` (repr: the lr reads back to the same float)."""
+        if self.multiple is not None:
+            return f"{self.optimizer}@{self.multiple!r}/λmax"
         return self.optimizer if self.lr is None else f"{self.optimizer}@{self.lr!r}"
 
     def lr_in(self, run_lr: float) -> float:
         """The learning rate it descends at in a run whose `lr` is `run_lr`."""
+        if self.lr is None and self.multiple is not None:
+            raise ValueError(f"{self.label}: its lr is worked out from the data first (engine.maths.ladder.resolved)")
         return run_lr if self.lr is None else self.lr
 
 
@@ -52,6 +64,9 @@ def parse_racer(text: str) -> Racer:
         raise SettingError("race", f"{_quoted(name)} is not an optimizer: use names from {', '.join(OPTIMIZERS)}")
     if not at:
         return Racer(name)
+    for suffix in RUNG_SUFFIXES:
+        if lr_text.strip().endswith(suffix):
+            return Racer(name, multiple=_multiple(text, lr_text.strip()[: -len(suffix)]))
     try:
         lr = float(lr_text.strip())
     except ValueError:
@@ -59,6 +74,20 @@ def parse_racer(text: str) -> Racer:
     if not (math.isfinite(lr) and 0 < lr <= MAX_LR):
         raise SettingError("race", f"{_quoted(text.strip())}: the lr after @ must be greater than 0 and at most 1e6")
     return Racer(name, lr)
+
+
+RUNG_SUFFIXES = ("/λmax", "/lambda_max")
+"""`manual@1.5/λmax`: an lr given as a multiple of 1/λmax of the data (the ladder preset's rungs)."""
+
+
+def _multiple(text: str, number: str) -> float:
+    try:
+        multiple = float(number)
+    except ValueError:
+        raise SettingError("race", f"{_quoted(text.strip())}: before /λmax must be a number (e.g. manual@1.5/λmax)") from None
+    if not (math.isfinite(multiple) and 0 < multiple <= MAX_LR):
+        raise SettingError("race", f"{_quoted(text.strip())}: the multiple of 1/λmax must be greater than 0")
+    return multiple
 
 
 def parse_race(race: str | Sequence[str]) -> tuple[Racer, ...]:

@@ -124,7 +124,7 @@ def _autograd(scene: Scene) -> str:
         f"Autograd first, on the warm-up: x = {len(warm.x)} points on [{_g(warm.x[0])}, {_g(warm.x[-1])}], "
         f"z = mean((x+2)²) = {_g(warm.z, 5)}. z.backward() fills x.grad with dz/dx = 2(x+2)/{len(warm.x)}: "
         f"{_g(warm.autograd[0])} at the first x, {_g(warm.autograd[-1])} at the last. "
-        f"The same backward() on the loss gives ∂L/∂k = {_g(g['k'])}, ∂L/∂b = {_g(g['b'])} (the Grads panel, above)."
+        f"The same backward() on the loss gives ∂L/∂k = {_g(g['k'])}, ∂L/∂b = {_g(g['b'])} (.grad in the Autograd panel, above)."
     )
 
 

@@ -54,13 +54,15 @@ async def test_the_fit_plot_carries_a_csvs_column_names_and_the_panel_its_facts(
 
 
 @pytest.mark.slow
-async def test_o_says_what_lr_best_cannot_do_and_x_shows_the_whole_text():
+async def test_o_says_what_it_chose_and_x_shows_what_no_lr_can_do():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_state(pilot, "ready")
         screen = app.screen
         await pilot.press("o")
-        await wait_until(pilot, lambda: any("no lr makes plain gradient descent fast" in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: any("the least loss after 1,000 steps" in n.message for n in app._notifications))
+        toast = next(n.message for n in app._notifications if "least loss" in n.message)
+        assert toast.startswith(f"lr best = {screen.settings.lr:.6g}") and not toast.endswith("…")
         await pilot.press("x")
         await pilot.pause()
         from tui.screens.explain_screen import ExplainScreen

@@ -10,7 +10,7 @@ import sys
 
 from tui.cli.options import DEFAULT_FPS, LITE_FPS, MAX_FPS, OneLineParser, add_setting_options, fail
 from tui.cli.serve import add_serve_options
-from tui.cli.settings_sources import add_layer_options, effective_race, effective_settings
+from tui.cli.settings_sources import add_layer_options, best_settings, effective_race, effective_settings
 
 DESCRIPTION = "Watch gradient descent fit a line to noisy points, with PyTorch's autograd."
 DISTRIBUTION = "descent-tui"
@@ -97,6 +97,10 @@ def run_command(argv: list[str] | None) -> int:
         return 0
     settings = effective_settings(args)
     args.race = effective_race(args)
+    best = best_settings(args)
+    if best and (args.race is not None or (args.command == "run" and args.print_config)):
+        what = "a race (each racer has its own lr)" if args.race is not None else "--print-config (it is worked out when the run starts)"
+        fail(f"{'--lr' if 'lr' in best else '--momentum'}: best is not for {what}; give a number")
     if args.command == "run" and args.print_config:
         from engine.settings.config_file import config_text, toml_value
         from tui.cli.run import checked
@@ -115,7 +119,9 @@ def run_command(argv: list[str] | None) -> int:
         from tui.cli.run import run_headless
 
         refuse_clobbering(args, settings.data)
-        return run_headless(settings, as_json=args.json, plot=args.plot, history=args.export_history, script=args.export_script)
+        return run_headless(
+            settings, as_json=args.json, plot=args.plot, history=args.export_history, script=args.export_script, best=best
+        )
     from tui.cli.theme import checked_theme
 
     args.theme = checked_theme(args.theme)
@@ -127,6 +133,10 @@ def run_command(argv: list[str] | None) -> int:
     from tui.app import make_app
 
     tour = args.command == "tour"
+    if best:
+        from tui.cli.best_run import best_or_fail
+
+        settings = best_or_fail(settings, best, _dataset_or_fail(settings))
     app = make_app(settings, fps=args.fps, dataset=_dataset_or_fail(settings), race=None if tour else args.race, lite=args.lite, tour=tour)
     if args.theme:
         app.theme = args.theme

@@ -61,6 +61,15 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
+BEST = "best"
+"""What `--lr best` and `--momentum best` give: worked out once the data exist (engine/maths/best_lr.py)."""
+
+
+def _number_or_best(text: str) -> float | str:
+    return BEST if text.strip().lower() == BEST else _number(text)
+
+
+_BEST_SETTINGS = ("lr", "momentum")
 _TYPES = {"int": _integer, "float": _number, "float | None": _number, "str": str, "str | None": str, "int | None": _integer}
 
 
@@ -74,6 +83,8 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
         # argparse hides `choices` behind the metavar: name them in the help, where people look.
         help_text = f.metadata["help"] + (f"; one of: {', '.join(f.metadata['choices'])}" if "choices" in f.metadata else "")
         # a help that names its own default ("default: all of them") says it better than "(default: None)"
+        if f.name in _BEST_SETTINGS:
+            help_text += "; or best: the one leaving the least loss after the run's steps (MSE, model linear in θ)"
         if default is not None or "default:" not in help_text:
             help_text += f" (default: {default})"
         if f.type in ("bool", bool):
@@ -83,7 +94,7 @@ def add_setting_options(parser: argparse.ArgumentParser) -> None:
         group.add_argument(
             option_name(f.name),
             dest=f.name,
-            type=_TYPES[str(f.type)],
+            type=_number_or_best if f.name in _BEST_SETTINGS else _TYPES[str(f.type)],
             default=None,
             metavar=f.name.upper(),
             help=help_text,

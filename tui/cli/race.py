@@ -51,10 +51,12 @@ def run_race(settings: Settings, racers: tuple[Racer | str, ...], as_json: bool 
     """
     from engine.descent.race import race_problems
     from engine.maths.curvature import analyse
+    from engine.maths.ladder import resolved
     from engine.maths.optimum import least_squares
     from engine.words.race_verdict import excess, race_context, race_result, ranking, verdict
     from tui.cli.race_table import race_header, race_table
 
+    racers = checked(resolved, settings, racers)  # rungs given as multiples of 1/λmax get their lr from the data
     problems = checked(race_problems, settings, racers)
     shared = problems[0][1]
     optimum = least_squares(shared)  # the same points and loss for every racer: one optimum, one curvature
@@ -90,6 +92,10 @@ def run_race(settings: Settings, racers: tuple[Racer | str, ...], as_json: bool 
         print(json.dumps({"runs": runs, "ranking": order}, allow_nan=False))
     else:
         lines = [*race_header(settings, runs, optimum), *race_table(runs, order), "", *verdict(results, context)]
+        if any(getattr(racer, "multiple", None) is not None for racer in racers):
+            from engine.words.ladder_words import ladder_lines
+
+            lines += ["", *ladder_lines(results, context)]
         if interrupted:
             lines.append(f"INTERRUPTED during {runs[-1]['label']} ({runs[-1].get('signal', 'SIGINT')}): the race stopped there.")
         print("\n".join([*map(visible, lines), *plots]))

@@ -15,6 +15,8 @@ def finite_or_none(value: float | None) -> float | None:
 def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float, analysis=None, cast=None) -> dict:
     """The `--json` object of one run; `analysis` (engine.maths.curvature.Analysis) is of the problem as optimized,
     `cast` (engine.data.precision.CastCheck) what float32 did to the data (None in float64)."""
+    from dataclasses import asdict
+
     from engine.maths.optimum import excess_loss
 
     report = {
@@ -38,6 +40,7 @@ def run_report(problem, first: Snapshot, last: Snapshot, optimum, seconds: float
         "points": len(problem.train),
         "seconds": seconds,
         "steps_per_second": last.step / seconds if seconds > 0 else None,
+        "settings": asdict(problem.settings),  # as run: a `best` lr or momentum is the number it was worked out to be
     }
     if last.test_loss is not None:
         report["test_loss"] = finite_or_none(last.test_loss)

@@ -25,15 +25,27 @@ WARM_UP_STEPS = 1
 
 
 def run_headless(
-    settings: Settings, as_json: bool = False, plot: bool = False, history: str | None = None, script: str | None = None
+    settings: Settings,
+    as_json: bool = False,
+    plot: bool = False,
+    history: str | None = None,
+    script: str | None = None,
+    best: frozenset[str] = frozenset(),
 ) -> int:
     """Descend to the end; print the summary (or JSON) on stdout; return the exit code.
 
-    `history` and `script` are files to export the run's steps (CSV) and a script reproducing it to.
+    `history` and `script` are files to export the run's steps (CSV) and a script reproducing it to; `best`
+    names the settings given as `best` (lr, momentum), worked out here, once the data exist.
     """
     from engine.descent.problem import make_problem
 
     problem = checked(make_problem, settings)
+    chosen = None
+    if best:
+        from tui.cli.best_run import best_problem
+
+        problem, chosen = best_problem(problem, best)
+        settings = problem.settings
     if script is not None:
         with _exporting():
             export_script(script, settings, problem.dataset)
@@ -42,6 +54,8 @@ def run_headless(
         sys.stderr.write("descent: interrupted before the first step\n")
         return stopped_status()
     report, analysis, notes, last = outcome
+    if chosen is not None:
+        notes.insert(0, chosen)
     if as_json:
         print(json.dumps(report, allow_nan=False))
     else:

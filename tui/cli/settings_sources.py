@@ -23,8 +23,13 @@ def add_layer_options(parser: argparse.ArgumentParser) -> None:
 
 
 def given_settings(args: argparse.Namespace) -> dict:
-    """The settings given as flags (argparse leaves the others None)."""
-    return {f.name: getattr(args, f.name) for f in fields(Settings) if getattr(args, f.name, None) is not None}
+    """The settings given as flags (argparse leaves the others None); `best` ones are left to `best_settings`."""
+    return {f.name: getattr(args, f.name) for f in fields(Settings) if getattr(args, f.name, None) not in (None, "best")}
+
+
+def best_settings(args: argparse.Namespace) -> frozenset[str]:
+    """The settings given as `best` (`--lr best`, `--momentum best`): worked out once the data exist."""
+    return frozenset(name for name in ("lr", "momentum") if getattr(args, name, None) == "best")
 
 
 def effective_settings(args: argparse.Namespace) -> Settings:

@@ -16,6 +16,7 @@ from tui.screens.insight import INSIGHT_BINDINGS, Insight
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.screens.run_driver import RunDriver
 from tui.screens.teaching import TEACHING_BINDINGS, Teaching
+from tui.screens.valley_keys import VALLEY_BINDINGS, Valley
 from tui.widgets.analysis_panel import AnalysisPanel
 from tui.widgets.autograd_panel import AutogradPanel
 from tui.widgets.fit_plot import FitPlot
@@ -49,6 +50,7 @@ class MainScreen(Screen):
         *HELP_QUIT_BINDINGS,
         *INSIGHT_BINDINGS,  # after help and quit: a narrow footer cuts its end, and those two must stay
         *TEACHING_BINDINGS,
+        *VALLEY_BINDINGS,
     ]
 
     def __init__(self, settings: Settings, fps: int, dataset=None) -> None:
@@ -99,6 +101,7 @@ class MainScreen(Screen):
         )
         self.exporter = Exporter(self)
         self.teaching = Teaching(self)
+        self.valley = Valley(self)
         self.focus_plot()
         self.prepare_run(self.settings, self.dataset)
 
@@ -165,12 +168,9 @@ class MainScreen(Screen):
         self.set_class(not shown, "-show-analysis")
 
     def action_lr_best(self) -> None:
-        lr = self.insight.lr_best()
-        if lr is not None:
-            # The same path as a typed lr (issue 12): the run goes on from θ, with a mark on the loss curve where the
-            # lr changed, so the curve shows what lr_best does from there; before a run that is step 0, the clean experiment.
-            self.panel.set_value("lr", lr)
-            self.apply({"lr": lr})
+        from tui.screens.best_keys import set_best_lr
+
+        set_best_lr(self)
 
     def action_toggle_landscape(self) -> None:
         self.insight.toggle_landscape(self.problem, self.snapshot, self.settings.model)
@@ -197,6 +197,9 @@ class MainScreen(Screen):
 
     def action_toggle_autograd(self) -> None:
         self.insight.toggle_autograd(self.problem, self.snapshot)
+
+    def action_valley(self) -> None:
+        self.valley.toggle()
 
     def action_warmup(self) -> None:
         from tui.screens.warmup_screen import WarmUpScreen

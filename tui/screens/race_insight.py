@@ -69,6 +69,12 @@ class RaceInsight:
         context = race_context(self.screen.settings, self.optimum, self.analysis)
         self.words = verdict(self.results, context)
         self.ranked = [(result.label, result.loss, words) for result, words in brief(self.results, context)]
+        if any(name.endswith("/λmax") for name in names):  # a ladder: each rung's regime, in the panel and its line
+            from engine.words.ladder_words import ladder_regimes
+
+            self.words += ladder_regimes(self.results, context)[1]
+            regimes = ladder_regimes(self.results, context)[0]
+            self.ranked = [(label, loss, f"{regimes[label]}; {words}" if label in regimes else words) for label, loss, words in self.ranked]
         self._show_panel()
         if self.words:
             self.screen.notify(self.words[0] + " (y: why the others trail)", title="Race over", timeout=8)

@@ -80,20 +80,24 @@ class RunDriver:
     def apply(self, changes: dict, run: bool = False, restart: bool = False) -> None:
         """Apply changed settings: the run goes on from where it is when it can (`go_on`), unless `restart`."""
         from engine.settings.errors import SettingError
+        from tui.screens.best_keys import best_changes
 
         screen = self.screen
+        changes = best_changes(screen, changes)  # `best` typed in the lr or momentum field: its number
+        if changes is None:
+            return
         try:
             settings = screen.settings.with_changes(**changes)
         except SettingError as error:
             screen.panel.show_error(error.setting, error.message)
             return
-        if not restart and self._can_go_on(settings):
+        if not restart and self.can_go_on(settings):
             self.go_on(settings, run=run or screen.life.running)
             return
         data_changed = any(FIELDS[name].metadata["group"] == "Data" for name in changes)
         self.prepare_run(settings, None if data_changed else screen.dataset, run=run or screen.life.running)
 
-    def _can_go_on(self, settings: Settings) -> bool:
+    def can_go_on(self, settings: Settings) -> bool:
         """A run under way whose change keeps its data and model (lr, steps, rule, momentum, batch size)."""
         screen = self.screen
         if not screen.life.steppable or screen.runner is None or screen.snapshot is None:
@@ -208,6 +212,7 @@ class RunDriver:
         fit.show_fit(screen.problem.model.curve(snapshot.vector, fit.curve_x))
         screen.loss.add(steps, losses)
         screen.insight.draw(screen.problem, snapshot)
+        screen.valley.follow(screen.problem, snapshot)
         self.show_status()
 
     def show_status(self) -> None:

@@ -103,6 +103,30 @@ class Teaching:
         if self.walked_from is not None and self.walked_from[0] is not screen.problem:
             self._end_walk()
         code.follow(screen.settings, screen.dataset, screen.problem, screen.snapshot)
+        if code.broken:
+            from tui.screens.break_it import short_line, steer_broken
+
+            steer_broken(screen, True)  # a run made since b (r, g, a new setting) is broken as soon as it can be
+            code.broken_note = short_line(screen)
+
+    def toggle_break(self) -> None:
+        """b in the code pane: forget theta.grad = None (the run goes on accumulating gradients), or put it back."""
+        from tui.screens.break_it import short_line, steer_broken, what_happens
+
+        screen, code = self.screen, self.code_pane()
+        code.broken = not code.broken
+        steer_broken(screen, code.broken)
+        code.broken_note = short_line(screen) if code.broken else ""
+        from tui.widgets.analysis_text import headline
+
+        # the whole explanation where every explanation stays (the Analysis panel, x); its first sentence as a toast
+        screen.insight.remark = what_happens(screen) if code.broken else None
+        screen.insight.show(screen.settings)
+        if code.broken:
+            screen.notify(headline(screen.insight.remark, 100), title="Break it", severity="warning")
+        else:
+            screen.notify("theta.grad = None is back: each step uses this step's gradient alone", title="Mended", timeout=4)
+        code.refresh()
 
     def next_phase(self) -> None:
         """n with the code pane: the next phase of a step; after the update the run takes that step."""
@@ -121,6 +145,10 @@ class Teaching:
             return
         if screen.life.running:
             screen.pause()
+        if code.broken:  # a phase walk computes this step's own gradient, not the sum .grad holds now
+            screen.notify("with theta.grad = None forgotten, n takes the whole step", title="Code", timeout=3)
+            screen.action_step()
+            return
         if code.phases is None:
             if self.walked_from is not None and self.walked_from[1] >= snapshot.step:
                 return  # the step just taken is not drawn yet: its θ is where the next walk starts

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.widget import Widget
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 
 def _n(value: float) -> str:
     return f"{value:.7g}"
 
 
-class AutogradPanel(Widget):
-    """Shown instead of the loss plot while `a` is on; redrawn each frame it is visible."""
+class AutogradPanel(VerticalScroll):
+    """Shown instead of the loss plot while `a` is on; redrawn each frame it is visible; scrolls where it must.
+
+    First autograd's graph (tui/widgets/autograd_graph_text.py), then its gradient beside the formulas'.
+    """
 
     DEFAULT_CSS = """
     AutogradPanel { height: 1fr; padding: 0 1; }
+    AutogradPanel > Static { width: 1fr; }
     """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._body: Table | Text = Text()
+        self._body: Table | Text | Group = Text()
+        self._static = Static("")
         self.plain = ""
 
-    def render(self):
-        return self._body
+    def compose(self):
+        yield self._static
 
     def show(self, problem, snapshot) -> None:
         from engine.maths.gradient_check import COMPUTATION, gradient_check  # imports torch: not before a run exists
@@ -32,12 +39,13 @@ class AutogradPanel(Widget):
         title = Text.assemble(("Autograd", "bold"), (f" at step {snapshot.step:,}", "dim"))
         check = gradient_check(problem, snapshot)
         settings = problem.settings
+        graph = self._graph(problem, snapshot)
         if check is None:
             lines = [title, Text(f"no formula for {settings.loss} on {settings.model}: autograd's gradient alone", style="dim")]
             names = snapshot.layout.names or tuple(f"θ{i}" for i in range(min(6, snapshot.layout.size)))
             for name, value in zip(names, snapshot.gradient, strict=False):
                 lines.append(Text(f"∂L/∂{name} = {_n(float(value))}"))
-            self._set(Text("\n").join(lines))
+            self._set(Text("\n").join([*lines[:1], *graph, *lines[1:]]))
             return
         units = ", x standardized" if settings.standardize else ""
         kind = problem.model.kind
@@ -64,15 +72,29 @@ class AutogradPanel(Widget):
                 style="bold red",
             )
         head = Text.assemble(
-            title,
-            ("   " + values + "\n", ""),
+            ("θ now: " + values + "\n", ""),
             (computation[0], ""),
             (f"  (x: the {len(problem.x_train):,} training points{units})\n", "dim"),
             (f"{computation[1]} = {_n(snapshot.loss)}", ""),
         )
-        from rich.console import Group
+        drawn = Text("\n").join(graph)
+        self._set(
+            Group(title, drawn, head, table, verdict),
+            Text("\n").join([title, drawn, head, verdict]).plain + "\n" + self._table_plain(check),
+        )
 
-        self._set(Group(head, table, verdict), Text("\n").join([head, verdict]).plain + "\n" + self._table_plain(check))
+    @staticmethod
+    def _graph(problem, snapshot) -> list[Text]:
+        """Autograd's graph at the snapshot's θ, or one line saying why it can't be read (θ blown up)."""
+        import numpy as np
+
+        from engine.maths.autograd_graph import autograd_graph
+        from tui.widgets.autograd_graph_text import graph_lines
+
+        if not np.all(np.isfinite(snapshot.vector)):
+            return [Text("θ is not finite here: no graph to walk", style="dim")]
+        graph = autograd_graph(problem, snapshot.vector)
+        return graph_lines(graph, snapshot.layout.names, problem.settings.standardize)
 
     @staticmethod
     def _table_plain(check) -> str:
@@ -83,4 +105,4 @@ class AutogradPanel(Widget):
     def _set(self, body, plain: str | None = None) -> None:
         self._body = body
         self.plain = plain if plain is not None else str(body)
-        self.refresh()
+        self._static.update(body)

@@ -54,6 +54,15 @@ def phase_line(lines: list[str], phase: str) -> int | None:
     return next((i for i, line in enumerate(lines) if pattern.search(line)), None)
 
 
+RESET_LINE = re.compile(r"^\s+(theta\.grad = None|optimizer\.zero_grad\()")
+"""The line that clears the gradient each step: what b removes."""
+
+
+def reset_line(lines: list[str]) -> int | None:
+    """The index of the loop's gradient reset (theta.grad = None, or optimizer.zero_grad), or None."""
+    return next((i for i, line in enumerate(lines) if RESET_LINE.search(line)), None)
+
+
 def _numbers(values) -> str:
     shown = ", ".join(f"{float(v):.4g}" for v in list(values)[:3])
     return f"[{shown}{', …' if len(values) > 3 else ''}]"
@@ -64,10 +73,13 @@ class CodePane(Widget):
 
     can_focus = True
     DEFAULT_CSS = """
-    CodePane { height: 1fr; min-height: 7; padding: 0 1; }
+    CodePane { height: 1fr; min-height: 7; padding: 0 1; text-wrap: nowrap; text-overflow: clip; }
     CodePane:focus { background: $boost; }
     """
-    BINDINGS = [Binding("n", "next_phase", "Phase", tooltip="the next phase of the step: forward, loss, backward, update")]
+    BINDINGS = [
+        Binding("n", "next_phase", "Phase", tooltip="the next phase of the step: forward, loss, backward, update"),
+        Binding("b", "break_it", "Break it", tooltip="forget theta.grad = None (gradients accumulate), or put it back"),
+    ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -81,6 +93,10 @@ class CodePane(Widget):
         """The newest engine.maths.step_phases.Phase shown, or None."""
         self.values: dict[str, str] = {}
         """Value beside each phase's line, by phase name."""
+        self.broken = False
+        """b: the loop runs without its gradient reset (tui/screens/break_it.py); that line shows as removed."""
+        self.broken_note = ""
+        """What the broken loop does, one line (engine/words/forgotten_words.py)."""
 
     # ── what the screen gives it ─────────────────────────────────────────────
     def follow(self, settings, dataset, problem, snapshot) -> None:
@@ -118,6 +134,9 @@ class CodePane(Widget):
     def action_next_phase(self) -> None:
         self.post_message(self.NextPhase())
 
+    def action_break_it(self) -> None:
+        self.screen.teaching.toggle_break()
+
     # ── drawing ──────────────────────────────────────────────────────────────
     @property
     def marked(self) -> int | None:
@@ -126,19 +145,27 @@ class CodePane(Widget):
 
     def text(self, rows: int) -> Text:
         """The pane's text in `rows` rows: a title, then the lines around the marked one (or the loop's update)."""
-        state = f"phase: {self.phase.name}" if self.phase is not None else "n: one phase at a time"
+        state = f"phase: {self.phase.name}" if self.phase is not None else "n: one phase at a time · b: break it"
         title = Text.assemble(("The loop", "bold"), (f" as --export-script writes it · {state}", "dim"))
         if not self.lines:
             return Text("\n").join([title, Text(self.problem_note, style="dim")])
         marked = self.marked
-        focus = marked if marked is not None else phase_line(self.lines, "update") or 0
-        rows = max(1, rows - 1)
+        reset = reset_line(self.lines) if self.broken else None
+        focus = marked if marked is not None else reset if reset is not None else phase_line(self.lines, "update") or 0
+        rows = max(1, rows - (2 if self.broken else 1))
         first = min(max(0, focus - rows // 2), max(0, len(self.lines) - rows))
         by_line = {phase_line(self.lines, name): value for name, value in self.values.items()}
         shown = [title]
         for index in range(first, min(len(self.lines), first + rows)):
             line = self.lines[index]
             here = index == marked
+            if index == reset:  # removed, as a diff shows it: visible without colour
+                row = Text("- ", style="bold red")
+                row.append(line, style="strike red")
+                row.append(" " * max(2, VALUE_COLUMN - len(line)) + "◂ forgotten (b puts it back)", style="bold red")
+                row.no_wrap = True
+                shown.append(row)
+                continue
             row = Text("▶ " if here else "  ", style="bold")
             row.append(line, style="bold reverse" if here else "")
             value = by_line.get(index)
@@ -146,6 +173,8 @@ class CodePane(Widget):
                 row.append(" " * max(2, VALUE_COLUMN - len(line)) + "◂ " + value, style="bold")
             row.no_wrap = True
             shown.append(row)
+        if self.broken:  # under the title: the first thing read, never cut off at the pane's foot
+            shown.insert(1, Text(self.broken_note or "b: theta.grad = None forgotten", style="bold red"))
         text = Text("\n").join(shown)
         text.no_wrap, text.overflow = True, "crop"  # code is not wrapped: a long line is cut at the pane's edge
         return text

@@ -55,6 +55,8 @@ def format_value(value) -> str:
 
 def check(field: Field, text: str, applied: Settings) -> tuple[object, str | None]:
     """(value, None) when the text is a valid value of the setting with the others as applied, else (None, why)."""
+    if field.name in ("lr", "momentum") and text.strip().lower() == "best":
+        return "best", None  # worked out from the run when applied (tui/screens/best_keys.py)
     try:
         value = parse_value(field, text)
         validate(replace(applied, **{field.name: value}))

@@ -21,10 +21,11 @@ def prepare_race(settings: Settings, racers: tuple[Racer, ...], run_id: int, pos
     from engine.descent.descend import descend
     from engine.descent.race import race_problems
     from engine.maths.curvature import analyse
+    from engine.maths.ladder import resolved
     from engine.maths.optimum import least_squares
 
     runners, analysis = [], None
-    for label, problem in race_problems(settings, racers):
+    for label, problem in race_problems(settings, resolved(settings, racers)):
         analysis = analysis or analyse(problem)  # every racer descends the same loss from the same start: one curvature
         generator = descend(problem)
         first = next(generator)
