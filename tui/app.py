@@ -39,6 +39,7 @@ class DescentApp(App):
         race: tuple | None = None,
         lite: bool = False,
         tour: bool = False,
+        glyphs: str = "braille",
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -49,6 +50,11 @@ class DescentApp(App):
         """Low bandwidth: the plots take plotext's colourless theme (tui.widgets.plotting.layered_plot); the caller picks the fps."""
         self.tour = tour
         """Open in the guided tour (`descent tour`)."""
+        self.glyphs = glyphs
+        """How the plots are drawn: braille, blocks or ascii (tui.widgets.plotting.glyphs)."""
+        self.autoplay: float | None = None
+        """`descent tour --autoplay SECONDS`: each stop's time (tui.screens.autoplay); `loop`: start again after the last."""
+        self.loop = False
         self._signals: list[int] = []
         self._keys = KeysInOrder(self._forward_key)
 
@@ -56,6 +62,10 @@ class DescentApp(App):
         self._signals = exit_on_signals(self)
         if self.tour and isinstance(self.screen, MainScreen):
             self.call_after_refresh(self.screen.action_tour)
+            if self.autoplay is not None:
+                from tui.screens.autoplay import start_autoplay
+
+                self.call_after_refresh(start_autoplay, self, self.autoplay, self.loop)
 
     def on_unmount(self) -> None:
         restore_signals(self._signals)
@@ -130,7 +140,8 @@ def make_app(
     race: tuple | None = None,
     lite: bool = False,
     tour: bool = False,
+    glyphs: str = "braille",
 ) -> DescentApp:
     """The app for these settings (the defaults: the tutorial's run); `race`: racers instead (engine.settings.racers.Racer, or
-    `OPT[@LR]` strings); `lite`: colourless plots; `tour`: open in the guided tour."""
-    return DescentApp(settings or Settings(), fps=fps, dataset=dataset, race=race, lite=lite, tour=tour)
+    `OPT[@LR]` strings); `lite`: colourless plots; `tour`: open in the guided tour; `glyphs`: braille, blocks or ascii."""
+    return DescentApp(settings or Settings(), fps=fps, dataset=dataset, race=race, lite=lite, tour=tour, glyphs=glyphs)

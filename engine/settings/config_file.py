@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from engine.settings.app_options import AppOptionError, checked_glyphs
 from engine.settings.errors import SettingError
 from engine.settings.presets import preset_changes
 from engine.settings.racers import Racer, parse_race
@@ -31,6 +32,8 @@ except ImportError:  # Python 3.10: the same parser, packaged as tomli
 PRESET_KEY = "preset"
 RACE_KEY = "race"
 """Not a setting of one run: the racers of a race, as a TOML list of `OPT` or `OPT@LR`."""
+GLYPHS_KEY, RECORD_KEY = "glyphs", "record"
+"""The app's own options (engine/settings/app_options.py): how plots are drawn, and a file to record the session in."""
 MAX_CONFIG_BYTES = 1024 * 1024
 """A settings file is a few hundred bytes; the bound keeps a wrong path (a disk image) from filling memory."""
 
@@ -49,6 +52,10 @@ class ConfigFile:
     """Settings it sets, by field name, with their types checked."""
     race: tuple[Racer, ...] | None = None
     """`race = ["manual@1e-4", "adam@0.05"]`: the racers, checked; None when the file races nobody."""
+    glyphs: str | None = None
+    """`glyphs = "ascii"`: how the app draws its plots; None when the file leaves it to the environment."""
+    record: str | None = None
+    """`record = "demo.cast"`: the app records its session there; None: no recording."""
 
 
 def _expected_type(annotation: str) -> str:
@@ -105,7 +112,11 @@ def parse_config(text: str, source: str = "config") -> ConfigFile:
         raise ConfigError(f"{source}: not valid TOML for settings: arrays or tables nested too deeply") from None
     preset = race = None
     changes = {}
+    app_options = {}
     for key, value in table.items():
+        if key in (GLYPHS_KEY, RECORD_KEY) and key not in _TYPES:
+            app_options[key] = _app_option(key, value, source)
+            continue
         if key == RACE_KEY and RACE_KEY not in _TYPES:
             race = _race(value, source)
             continue
@@ -115,11 +126,24 @@ def parse_config(text: str, source: str = "config") -> ConfigFile:
             preset = value
             continue
         if key not in _TYPES:
-            close = difflib.get_close_matches(key, (*SETTING_NAMES, PRESET_KEY, RACE_KEY), n=1)
+            close = difflib.get_close_matches(key, (*SETTING_NAMES, PRESET_KEY, RACE_KEY, GLYPHS_KEY, RECORD_KEY), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             raise ConfigError(f"{source}: unknown key {key!r}{hint}")
         changes[key] = _converted(key, value, source)
-    return ConfigFile(preset, changes, race)
+    return ConfigFile(preset, changes, race, **app_options)
+
+
+def _app_option(key: str, value, source: str) -> str:
+    """`glyphs` (one of app_options.GLYPHS) or `record` (a file name); ConfigError naming the key if bad."""
+    if not isinstance(value, str) or (key == RECORD_KEY and not value.strip()):
+        wanted = "a file name" if key == RECORD_KEY else "a str"
+        raise ConfigError(f"{source}: {key} must be {wanted} (got {_toml_type(value)} {_brief(value)})")
+    if key == GLYPHS_KEY:
+        try:
+            return checked_glyphs(value)
+        except AppOptionError as error:
+            raise ConfigError(f"{source}: glyphs {error}") from None
+    return value
 
 
 def _race(value, source: str) -> tuple[Racer, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tui.cli.demo_options import add_autoplay_options, add_glyphs_option, add_record_options
 from tui.cli.options import DEFAULT_FPS, LITE_FPS, MAX_FPS, OneLineParser, add_setting_options, fail
 from tui.cli.serve import add_serve_options
 from tui.cli.settings_sources import add_layer_options, best_settings, effective_race, effective_settings
@@ -48,6 +49,7 @@ def _add_app_options(parser: OneLineParser, themes: tuple[str, ...] | None) -> N
     parser.add_argument("--lite", action="store_true", help=f"for slow links: plots without colours, {LITE_FPS} frames a second")
     race_help = "race these optimizers on the same data from the same start, each at its own lr if given (e.g. manual@1e-4,adam@0.05)"
     parser.add_argument("--race", metavar="OPT[@LR],…", type=_race, help=race_help)
+    add_glyphs_option(parser)
 
 
 def build_parser(themes: tuple[str, ...] | None = None) -> OneLineParser:
@@ -55,6 +57,7 @@ def build_parser(themes: tuple[str, ...] | None = None) -> OneLineParser:
     parser = OneLineParser(prog="descent", description=DESCRIPTION)
     parser.add_argument("--version", action=_VersionAction, help="print the name and version of the installed package and exit")
     _add_app_options(parser, themes)
+    add_record_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     run = commands.add_parser("run", help="descend without the app and print a summary", description="Descend headless and report.")
     add_setting_options(run)
@@ -74,6 +77,8 @@ def build_parser(themes: tuple[str, ...] | None = None) -> OneLineParser:
     )
     tour = commands.add_parser("tour", help="open the app in the guided tour of the tutorial's lesson", description="The guided tour.")
     _add_app_options(tour, themes)
+    add_record_options(tour)
+    add_autoplay_options(tour)
     commands.add_parser("presets", help="list the presets and what each shows", description="List the presets.")
     serve = commands.add_parser("serve", help="serve the app to web browsers", description="Serve the app with textual-serve.")
     _add_app_options(serve, themes)
@@ -126,20 +131,31 @@ def run_command(argv: list[str] | None) -> int:
 
     args.theme = checked_theme(args.theme)
     args.fps = args.fps or (LITE_FPS if args.lite else DEFAULT_FPS)
+    from tui.cli.demo_options import effective_glyphs, effective_record
+
+    args.glyphs = effective_glyphs(args)
     if args.command == "serve":
         from tui.cli.serve import serve
 
         return serve(args)
     from tui.app import make_app
+    from tui.served import served
 
+    record = None if served() else effective_record(args)  # a served app writes nothing on the server
     tour = args.command == "tour"
     if best:
         from tui.cli.best_run import best_or_fail
 
         settings = best_or_fail(settings, best, _dataset_or_fail(settings))
-    app = make_app(settings, fps=args.fps, dataset=_dataset_or_fail(settings), race=None if tour else args.race, lite=args.lite, tour=tour)
+    dataset = _dataset_or_fail(settings)
+    app = make_app(settings, fps=args.fps, dataset=dataset, race=None if tour else args.race, lite=args.lite, tour=tour, glyphs=args.glyphs)
+    app.autoplay, app.loop = getattr(args, "autoplay", None), getattr(args, "loop", False)
     if args.theme:
         app.theme = args.theme
+    if record is not None:
+        from tui.cli.record import run_recorded, title_of
+
+        return run_recorded(app, record, args.overwrite, title_of(argv), inputs=(settings.data, args.config))
     app.run()
     return app.return_code or 0  # 130 after ctrl+c, 143 after SIGTERM
 

@@ -125,6 +125,8 @@ def app_command(args: argparse.Namespace) -> list[str]:
         words += ["--config", str(Path(args.config).resolve())]
     if getattr(args, "theme", None):
         words += ["--theme", args.theme]
+    if getattr(args, "glyphs", None):
+        words += ["--glyphs", args.glyphs]
     if getattr(args, "race", None):
         words += ["--race", ",".join(getattr(racer, "spec", racer) for racer in args.race)]
     return words
