@@ -55,6 +55,8 @@ class DescentApp(App):
         self.autoplay: float | None = None
         """`descent tour --autoplay SECONDS`: each stop's time (tui.screens.autoplay); `loop`: start again after the last."""
         self.loop = False
+        self.autoplayer = None
+        """The tui.screens.autoplay.Autoplay playing the tour, which any key or click stops."""
         self._signals: list[int] = []
         self._keys = KeysInOrder(self._forward_key)
 
@@ -83,6 +85,8 @@ class DescentApp(App):
         super().notify(message, title=title, severity=severity, timeout=min(timeout or TOAST_S, TOAST_S), markup=False)
 
     async def on_event(self, event: events.Event) -> None:
+        if self.autoplayer is not None and isinstance(event, (events.Key, events.MouseDown)):
+            self.autoplayer.stop()  # the person takes the tour back; the key still does what it does
         if isinstance(event, events.Key) and not event.is_forwarded and not getattr(event, "in_order", False):
             for key in split_escape(event):
                 self._keys.take(key)  # tui.key_order: one key at a time, in the order typed
