@@ -58,6 +58,7 @@ def build_parser(themes: tuple[str, ...] | None = None) -> OneLineParser:
     parser.add_argument("--version", action=_VersionAction, help="print the name and version of the installed package and exit")
     _add_app_options(parser, themes)
     add_record_options(parser)
+    add_autoplay_options(parser, hidden=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     run = commands.add_parser("run", help="descend without the app and print a summary", description="Descend headless and report.")
     add_setting_options(run)

@@ -34,15 +34,15 @@ def add_record_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overwrite", action="store_true", help="let --record replace FILE.cast (when the recording ends)")
 
 
-def add_autoplay_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--autoplay",
-        metavar="SECONDS",
-        type=_seconds,
-        default=None,
-        help="play the tour by itself: each stop stays SECONDS (and at least until its run ends); any key takes back control",
-    )
-    parser.add_argument("--loop", action="store_true", help="with --autoplay: after the last stop, start again at stop 1 (for a booth)")
+def add_autoplay_options(parser: argparse.ArgumentParser, hidden: bool = False) -> None:
+    """The tour's --autoplay and --loop; `hidden` (the bare app's parser): taken only to say they are the tour's."""
+    autoplay_help = "play the tour by itself: each stop stays SECONDS (and at least until its run ends); any key takes back control"
+    loop_help = "with --autoplay: after the last stop, start again at stop 1 (for a booth)"
+    # the tour's own leave the bare parser's value when not given (`descent --autoplay 5 tour` still autoplays)
+    if hidden:
+        autoplay_help = loop_help = argparse.SUPPRESS
+    parser.add_argument("--autoplay", metavar="SECONDS", type=_seconds, default=None if hidden else argparse.SUPPRESS, help=autoplay_help)
+    parser.add_argument("--loop", action="store_true", default=False if hidden else argparse.SUPPRESS, help=loop_help)
 
 
 def _seconds(text: str) -> float:
@@ -83,6 +83,8 @@ def effective_record(args: argparse.Namespace) -> str | None:
         record = config.record if config is not None else None
     if getattr(args, "overwrite", False) and record is None:
         fail("--overwrite: only with --record FILE.cast (it lets the recording replace that file)")
+    if (getattr(args, "autoplay", None) is not None or getattr(args, "loop", False)) and args.command != "tour":
+        fail("--autoplay and --loop: only with descent tour (descent tour --autoplay SECONDS)")
     if getattr(args, "loop", False) and getattr(args, "autoplay", None) is None:
         fail("--loop: only with --autoplay SECONDS (it starts the tour again after its last stop)")
     return record

@@ -19,6 +19,7 @@ from tui.screens.help_screen import HelpScreen
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.screens.race_insight import RACE_INSIGHT_BINDINGS, RaceInsight
 from tui.screens.race_status import race_status
+from tui.widgets.plotting.glyphs import glyphs_of, translate_text
 from tui.widgets.race_landscape import RaceLandscapeView
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot
 from tui.workers.pace import Pace
@@ -191,7 +192,8 @@ class RaceScreen(Screen):
     def show_status(self) -> None:
         life = self.life
         ranked = self.insight.ranked if life.state is RunState.DONE else None
-        self.status.update(race_status(life.state, life.note, self.pace.describe(), self.names, self.snapshots, ranked))
+        status = race_status(life.state, life.note, self.pace.describe(), self.names, self.snapshots, ranked)
+        self.status.update(translate_text(status, glyphs_of(self)))  # the legend's markers as the plots draw them
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group in ("race", "prepare"):

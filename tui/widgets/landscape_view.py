@@ -14,6 +14,8 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.widgets.plotting.glyphs import glyphs_of, translate_strip, translate_text
+
 RAMP = [(13, 8, 135), (84, 2, 163), (139, 10, 165), (185, 50, 137), (219, 92, 104), (244, 136, 73), (254, 188, 43), (240, 249, 33)]
 """Low loss dark, high loss bright (plasma): the valley's floor is the darkest stripe."""
 LEVELS = 24
@@ -146,6 +148,7 @@ class LandscapeView(Widget):
                 strips.append(Strip(line).adjust_cell_length(width))
         # Padding and plain text come out with no style at all, which NO_COLOR's monochrome filter can't take.
         strips = [Strip([Segment(t, NO_STYLE if st is None else st, c) for t, st, c in strip], strip.cell_length) for strip in strips]
+        strips = [translate_strip(strip, glyphs_of(self)) for strip in strips]  # --glyphs
         self._strips, self._strips_for = strips, (self.size, self._drawn)
 
     def lines(self) -> list:
@@ -212,7 +215,8 @@ class LandscapeView(Widget):
 
     def render(self) -> Text:
         """The picture as plain text (what the tests read): the same lines render_line draws."""
-        return Text("\n".join(line.plain if isinstance(line, Text) else "".join(seg.text for seg in line) for line in self.lines()))
+        text = Text("\n".join(line.plain if isinstance(line, Text) else "".join(seg.text for seg in line) for line in self.lines()))
+        return translate_text(text, glyphs_of(self))
 
     def shading(self, landscape) -> tuple[np.ndarray, str]:
         """What the colours show: log10(L − L*) for MSE, whose contours show the valley's shape (log10 L has a floor

@@ -6,6 +6,7 @@ import numpy as np
 from textual_plotext import PlotextPlot
 
 from engine.maths.loss_over_k import LossCurve, one_parameter
+from tui.widgets.plotting.glyphs import glyphs_of, translate_text
 
 CURVE_SAMPLES = 96
 TANGENT_SPAN = 0.2
@@ -20,6 +21,9 @@ class LossCurveView(PlotextPlot):
     DEFAULT_CSS = """
     LossCurveView { height: 2fr; }
     """
+
+    def render(self):
+        return translate_text(super().render(), glyphs_of(self))  # --glyphs
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

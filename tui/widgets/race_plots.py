@@ -14,6 +14,7 @@ from engine.descent.history import History
 from tui.widgets.fit_plot import CURVE_SAMPLES
 from tui.widgets.loss_plot import HISTORY_ROWS, log10_rows
 from tui.widgets.plotting.downsample import axis_limits, canvas_dots, reduce_points
+from tui.widgets.plotting.glyphs import glyphs_of, translate_text
 from tui.widgets.plotting.layered_plot import LITE_THEME
 from tui.widgets.race_marks import colour_of, marker_of, rich_colour_of, staggered
 
@@ -33,6 +34,9 @@ class _RacePlot(PlotextPlot):
 
     def colour(self, index: int) -> str:
         return "default" if self.theme == LITE_THEME else colour_of(index)
+
+    def render(self):
+        return translate_text(super().render(), glyphs_of(self))  # --glyphs
 
     def canvas_columns(self) -> int:
         return max(4, self.size.width - AXES_COLUMNS)

@@ -9,6 +9,7 @@ from textual.strip import Strip
 from textual_plotext import Plot, PlotextPlot
 
 from tui.widgets.plotting.canvas import Picture
+from tui.widgets.plotting.glyphs import glyphs_of, translate_strip
 
 LITE_THEME = "clear"
 """plotext's theme without colours: `--lite` draws the plots in the terminal's own colours."""
@@ -122,7 +123,7 @@ class LayeredPlot(PlotextPlot):
         picture = self._current_picture()
         if y >= len(picture.strips):
             return Strip.blank(self.size.width)
-        return picture.line_with(y, self._layer, self.layer_style)
+        return translate_strip(picture.line_with(y, self._layer, self.layer_style), glyphs_of(self))
 
     def _current_picture(self) -> Picture:
         key = self._key()
