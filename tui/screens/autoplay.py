@@ -59,7 +59,7 @@ class Autoplay:
     def tick(self) -> None:
         now = self.clock()
         if not self.playing:
-            if self.loop and now - self.since >= self.idle_s and self.app.screen is self.screen:
+            if self.loop and now - self.since >= self.idle_s and self.app.screen in (self.screen, getattr(self.tour, "race", None)):
                 self.restart()
             return
         tour = self.tour
