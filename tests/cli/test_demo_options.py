@@ -93,3 +93,14 @@ def test_glyphs_layers_flag_environment_file_default(monkeypatch, tmp_path, flag
 def test_the_served_apps_draw_with_the_glyphs_serve_was_given():
     args = build_parser().parse_args(["serve", "--glyphs", "ascii"])
     assert shlex.split(app_command(args))[3:] == ["--glyphs", "ascii"]
+
+
+def test_a_served_app_records_nothing_whatever_its_config_file_says(monkeypatch, tmp_path):
+    from tui.cli.demo_options import effective_record
+
+    config = tmp_path / "workshop.toml"
+    config.write_text('record = "lesson.cast"\n')
+    args = build_parser().parse_args(["--config", str(config)])
+    assert effective_record(args) == "lesson.cast"
+    monkeypatch.setenv("DESCENT_SERVED", "1")  # as tui.cli.serve_guard marks every app it starts
+    assert effective_record(args) is None

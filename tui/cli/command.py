@@ -140,9 +140,8 @@ def run_command(argv: list[str] | None) -> int:
 
         return serve(args)
     from tui.app import make_app
-    from tui.served import served
 
-    record = None if served() else effective_record(args)  # a served app writes nothing on the server
+    record = effective_record(args)
     tour = args.command == "tour"
     if best:
         from tui.cli.best_run import best_or_fail

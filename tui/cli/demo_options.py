@@ -76,7 +76,11 @@ def effective_glyphs(args: argparse.Namespace) -> str:
 
 
 def effective_record(args: argparse.Namespace) -> str | None:
-    """The file to record in: --record, else the config file's `record`, else None; --overwrite and --loop checked."""
+    """The file to record in: --record, else the config file's `record`, else None; --overwrite and --loop checked.
+
+    None in an app `descent serve` started, whatever its config file says: nothing is written on the server."""
+    from tui.served import served
+
     record = getattr(args, "record", None)
     if record is None:
         config = _config(args)
@@ -87,4 +91,4 @@ def effective_record(args: argparse.Namespace) -> str | None:
         fail("--autoplay and --loop: only with descent tour (descent tour --autoplay SECONDS)")
     if getattr(args, "loop", False) and getattr(args, "autoplay", None) is None:
         fail("--loop: only with --autoplay SECONDS (it starts the tour again after its last stop)")
-    return record
+    return None if served() else record
