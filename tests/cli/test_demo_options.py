@@ -104,3 +104,19 @@ def test_a_served_app_records_nothing_whatever_its_config_file_says(monkeypatch,
     assert effective_record(args) == "lesson.cast"
     monkeypatch.setenv("DESCENT_SERVED", "1")  # as tui.cli.serve_guard marks every app it starts
     assert effective_record(args) is None
+
+
+def test_the_command_hands_the_app_its_glyphs_autoplay_and_recording(monkeypatch, tmp_path):
+    from tui.app import DescentApp
+    from tui.cli.main import main
+
+    opened = []
+    monkeypatch.setattr(DescentApp, "run", lambda self: opened.append(self))
+    monkeypatch.delenv("DESCENT_GLYPHS", raising=False)
+    cast = tmp_path / "lesson.cast"
+    assert main(["tour", "--autoplay", "3", "--loop", "--glyphs", "ascii", "--record", str(cast)]) == 0
+    (app,) = opened
+    assert (app.tour, app.glyphs, app.autoplay, app.loop) == (True, "ascii", 3.0, True)
+    assert app.driver_class.__name__.startswith("Recording")  # Textual builds this driver: it writes the cast too
+    header = cast.read_text().splitlines()[0]
+    assert '"version": 2' in header and f'"title": "descent tour --autoplay 3 --loop --glyphs ascii --record {cast}"' in header
