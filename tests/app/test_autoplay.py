@@ -81,3 +81,18 @@ async def test_with_loop_a_booth_left_alone_plays_again_from_stop_1():
         autoplay.idle_s = 0.2  # what IDLE_S (a minute) is to a booth
         await wait_until(pilot, lambda: autoplay.playing, what="autoplay again after IDLE_S")
         assert app.screen.teaching.tour is not None and app.screen.teaching.tour.index == 0
+
+
+async def test_the_panel_says_when_the_next_stop_comes_and_stops_saying_it_on_a_key():
+    app = autoplay_app(30.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        autoplay, tour = await started(pilot)
+        await wait_until(pilot, lambda: tour.panel.head_note is not None, what="the countdown")
+        assert tour.panel.head_note.startswith("autoplay: next in ") and tour.panel.head_note.endswith(" s; keys take over")
+        seconds = int(tour.panel.head_note.split("in ")[1].split(" s")[0])
+        assert 1 <= seconds <= 30
+        head = tour.panel.query_one("#tour-head")
+        await wait_until(pilot, lambda: "autoplay: next in" in str(head.render()), what="the head to show it")
+        await pilot.press("right")
+        assert tour.panel.head_note is None
+        await wait_until(pilot, lambda: "Esc leaves" in str(head.render()), what="the keys again")

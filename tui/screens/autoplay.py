@@ -11,6 +11,7 @@ A collaborator of the app: it only reads the tour (tui/screens/tour.py) and call
 
 from __future__ import annotations
 
+import math
 import time
 
 from engine.words.tour import STOPS, WAITING
@@ -54,7 +55,18 @@ class Autoplay:
         """A key or a click: the person has the tour now."""
         if self.playing:
             self.app.notify("autoplay stopped: the tour is yours (→ next stop, Esc leaves)", title="Tour")
+            if self.tour is not None:
+                self.say(self.tour, None)
         self.playing, self.since = False, self.clock()
+
+    @staticmethod
+    def say(tour, note: str | None) -> None:
+        """`note` at the end of the tour panel's head (None: the keys, as without autoplay)."""
+        panels = [tour.panel] + ([tour.race.tour_panel] if tour.race is not None else [])
+        if any(panel.head_note != note for panel in panels):
+            for panel in panels:
+                panel.head_note = note
+            tour.refresh()
 
     def tick(self) -> None:
         now = self.clock()
@@ -68,7 +80,11 @@ class Autoplay:
             return
         if tour.index != self.index or not self.text_shown(tour):
             self.index, self.since = tour.index, now  # a stop's time counts from when its numbers are on screen
-        if now - self.since < self.seconds or not self.run_over(tour):
+        left = self.seconds - (now - self.since)
+        if left > 0 or not self.run_over(tour):
+            # short: at 80 columns it shares the head's line with "stop 2/9" and the stop's title
+            when = f"in {math.ceil(left)} s" if left > 0 else "after the run"
+            self.say(tour, f"autoplay: next {when}; keys take over")
             return
         if tour.index < len(STOPS) - 1:
             tour.go(tour.index + 1)
@@ -76,6 +92,7 @@ class Autoplay:
             tour.go(0)
         else:
             self.playing = False  # the last stop stays on screen
+            self.say(tour, None)
             return
         self.index, self.since = tour.index, now
 

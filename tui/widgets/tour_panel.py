@@ -33,6 +33,9 @@ class TourPanel(Vertical):
         self.tour = tour
         self.shown: tuple | None = None
         """(stop index, text) on screen: unchanged, nothing is redrawn."""
+        self.head_note: str | None = None
+        """Said at the head's end instead of the keys: autoplay's countdown (tui/screens/autoplay.py)."""
+        self._note_shown: str | None = None
 
     def compose(self):
         yield Static("", id="tour-head")
@@ -43,11 +46,11 @@ class TourPanel(Vertical):
         self.set_interval(FOLLOW_S, self.tour.refresh)
 
     def show(self, index: int, count: int, stop, text: str) -> None:
-        if self.shown == (index, text):
+        if self.shown == (index, text) and self._note_shown == self.head_note:
             return
-        self.shown = (index, text)
+        self.shown, self._note_shown = (index, text), self.head_note
         head = Text.assemble((f" stop {index + 1}/{count} ", "bold reverse"), " ", (stop.title, "bold"))
-        head.append("  ·  → ← PgDn PgUp move, Esc leaves", style="dim")
+        head.append("  ·  " + (self.head_note or "→ ← PgDn PgUp move, Esc leaves"), style="dim")
         head.no_wrap, head.overflow = True, "ellipsis"
         self.query_one("#tour-head", Static).update(head)
         self.query_one("#tour-text", Static).update(Text(text))  # a Text: no markup in the run's numbers or a file's name
