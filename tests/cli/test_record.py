@@ -158,3 +158,13 @@ def test_a_bad_record_key_names_the_file_and_the_key(capsys, tmp_path, text, mes
     config.write_text(text)
     code, _, err = cli(capsys, "run", "--config", str(config))
     assert code == 2 and f"{config}: {message}" in err
+
+
+def test_overwrite_through_a_link_replaces_the_file_it_points_to_and_keeps_the_link(tmp_path):
+    (tmp_path / "real.cast").write_text("old\n")
+    (tmp_path / "demo.cast").symlink_to("real.cast")
+    cast = CastFile(tmp_path / "demo.cast", overwrite=True)
+    CastWriter(cast.stream, 80, 24, "t").output("new", (80, 24))
+    cast.close()
+    assert (tmp_path / "demo.cast").is_symlink()
+    assert events_of((tmp_path / "real.cast").read_text())[1][0][1:] == ["o", "new"]
