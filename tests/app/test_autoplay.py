@@ -77,7 +77,8 @@ async def test_with_loop_a_booth_left_alone_plays_again_from_stop_1():
         app.autoplayer = autoplay = Autoplay(app, app.screen, 5.0, loop=True, idle_s=1e9)
         autoplay.play()
         await pilot.press("right", "escape")  # someone moved on, then left the tour
-        assert not autoplay.playing and app.screen.teaching.tour is None
+        await wait_until(pilot, lambda: app.screen.teaching.tour is None, what="the tour left")
+        assert not autoplay.playing
         autoplay.idle_s = 0.2  # what IDLE_S (a minute) is to a booth
         await wait_until(pilot, lambda: autoplay.playing, what="autoplay again after IDLE_S")
         assert app.screen.teaching.tour is not None and app.screen.teaching.tour.index == 0

@@ -61,12 +61,11 @@ class Autoplay:
 
     @staticmethod
     def say(tour, note: str | None) -> None:
-        """`note` at the end of the tour panel's head (None: the keys, as without autoplay)."""
-        panels = [tour.panel] + ([tour.race.tour_panel] if tour.race is not None else [])
-        if any(panel.head_note != note for panel in panels):
-            for panel in panels:
-                panel.head_note = note
-            tour.refresh()
+        """`note` at the end of the tour panel's head (None: the keys, as without autoplay).
+
+        The panel's own timer redraws it (within tour_panel.FOLLOW_S): a panel being mounted or removed draws nothing."""
+        for panel in [tour.panel] + ([tour.race.tour_panel] if tour.race is not None else []):
+            panel.head_note = note
 
     def tick(self) -> None:
         now = self.clock()
