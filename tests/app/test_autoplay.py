@@ -97,3 +97,28 @@ async def test_the_panel_says_when_the_next_stop_comes_and_stops_saying_it_on_a_
         await pilot.press("right")
         assert tour.panel.head_note is None
         await wait_until(pilot, lambda: "Esc leaves" in str(head.render()), what="the keys again")
+
+
+class AskingQuestion:
+    """What autoplay reads of a stop's question (tui/screens/prediction.py's Predicting): its phase, and answer()."""
+
+    def __init__(self, tour) -> None:
+        self.tour, self.phase, self.answers = tour, "asking", []
+
+    def answer(self, index) -> None:
+        self.answers.append((index, self.tour.index))
+        self.phase = "running"
+
+
+async def test_a_stop_that_asks_a_question_shows_it_for_seconds_then_skips_it_and_goes_on():
+    from types import SimpleNamespace
+
+    app = autoplay_app(0.3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        autoplay, tour = await started(pilot)
+        question = AskingQuestion(tour)
+        app.screen.learner = SimpleNamespace(predicting=question)
+        await wait_until(pilot, lambda: question.answers, what="the question skipped")
+        assert question.answers == [(None, 0)]  # skipped (None) at the stop that asked it, not after moving on
+        await wait_until(pilot, lambda: tour.index == 1, what="the next stop, once the question is out of the way")
+        assert autoplay.playing

@@ -80,6 +80,14 @@ class Autoplay:
         if tour.index != self.index or not self.text_shown(tour):
             self.index, self.since = tour.index, now  # a stop's time counts from when its numbers are on screen
         left = self.seconds - (now - self.since)
+        asking = self.question(tour)
+        if asking is not None:  # predict, then run: the room reads the question for SECONDS, then the run plays
+            if left <= 0:
+                asking.answer(None)  # skipped, as Escape does: the run plays, its verdict comes when it ends
+                self.since = now
+            else:
+                self.say(tour, f"autoplay: question for {math.ceil(left)} s; keys take over")
+            return
         if left > 0 or not self.run_over(tour):
             # short: at 80 columns it shares the head's line with "stop 2/9" and the stop's title
             when = f"in {math.ceil(left)} s" if left > 0 else "after the run"
@@ -102,6 +110,13 @@ class Autoplay:
         else:
             self.tour.go(0)
         self.play()
+
+    def question(self, tour):
+        """The stop's open question (issue 22's predict-then-run, `screen.learner.predicting`), or None.
+
+        Read by duck typing: a screen without questions has no `learner`, and nothing here imports them."""
+        predicting = getattr(getattr(self.screen, "learner", None), "predicting", None)
+        return predicting if getattr(predicting, "phase", None) == "asking" else None
 
     @staticmethod
     def text_shown(tour) -> bool:
