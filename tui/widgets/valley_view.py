@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 from textual_plotext import PlotextPlot
 
+from tui.widgets.plotting.glyphs import glyphs_of, translate_text
+
 FLOOR = 1e-12
 """|error| is drawn down to this fraction of the largest start error: float32 rounding stops the run's there anyway."""
 POINTS = 400
@@ -30,6 +32,9 @@ class ValleyView(PlotextPlot):
         super().__init__(**kwargs)
         self.caption = ""
         """The rates as numbers, one line (what a test reads)."""
+
+    def render(self):
+        return translate_text(super().render(), glyphs_of(self))  # --glyphs
 
     def show_reason(self, why: str) -> None:
         """Nothing to draw: say why in the plot's title."""
