@@ -66,8 +66,10 @@ def build_parser(themes: tuple[str, ...] | None = None) -> OneLineParser:
     run.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of the summary")
     run.add_argument("--plot", action="store_true", help="print the final scatter and fitted line as ASCII")
     run.add_argument("--print-config", action="store_true", help="print the effective settings as TOML and exit")
-    run.add_argument("--export-history", metavar="FILE.csv", help="write every step's loss, parameters and gradients as CSV")
-    run.add_argument("--export-script", metavar="FILE.py", help="write a standalone torch script that reproduces the run")
+    history_help = "write every step's loss, parameters and gradients as CSV (a regular file: a device, FIFO, socket, /dev/stdout: refused)"
+    run.add_argument("--export-history", metavar="FILE.csv", help=history_help)
+    script_help = "write a standalone torch script that reproduces the run (a regular file, as --export-history)"
+    run.add_argument("--export-script", metavar="FILE.py", help=script_help)
     run.add_argument(
         "--race",
         metavar="OPT[@LR],…",

@@ -6,6 +6,7 @@ import argparse
 import os
 
 from tui.cli.options import fail
+from tui.exports.targets import refusal
 
 
 def _same(a: str, b: str) -> bool:
@@ -16,10 +17,15 @@ def _same(a: str, b: str) -> bool:
 
 
 def refuse_clobbering(args: argparse.Namespace, data: str | None) -> None:
-    """Exit 2 with one line when an export would replace the --data file, the --config file, or the other export."""
+    """Exit 2 with one line naming the option when an export would replace a device, FIFO, socket or descriptor, the
+    --data file, the --config file, or the other export."""
     wanted = (("--export-history", getattr(args, "export_history", None)), ("--export-script", getattr(args, "export_script", None)))
     outputs = [(flag, path) for flag, path in wanted if path]
     inputs = [("--data", data), ("--config", getattr(args, "config", None))]
+    for flag, path in outputs:
+        why = refusal(path)  # a device, FIFO, socket or descriptor: never renamed over (tui/exports/targets.py)
+        if why is not None:
+            fail(f"{flag}: can't write {path!r}: {why}")
     for index, (flag, path) in enumerate(outputs):
         for other, taken in [*((name, p) for name, p in inputs if p), *outputs[index + 1 :]]:
             if _same(path, taken):

@@ -47,7 +47,7 @@ def run_headless(
         problem, chosen = best_problem(problem, best)
         settings = problem.settings
     if script is not None:
-        with _exporting():
+        with _exporting("--export-script"):
             export_script(script, settings, problem.dataset)
     outcome = run_to_end(problem, history=history)
     if outcome is None:
@@ -104,7 +104,7 @@ def run_to_end(problem, history: str | None = None):
     optimum = least_squares(problem)
     analysis = analyse(problem)  # before the descent: an estimate is taken where the run starts
     interrupted = ""
-    with _exporting(), history_recorder(history, problem) as record, _progress(settings.steps) as advance:
+    with _exporting("--export-history"), history_recorder(history, problem) as record, _progress(settings.steps) as advance:
         start = time.perf_counter()
         warm = None  # (time, step) once the first update is done: the rate is timed from there
         first = last = None
@@ -150,12 +150,13 @@ def run_to_end(problem, history: str | None = None):
 
 
 @contextmanager
-def _exporting():
-    """An export that can't be written ends the command with one line naming the file."""
+def _exporting(option: str):
+    """An export that can't be written ends the command with one line naming the option and the file."""
     try:
         yield
     except ExportError as error:
-        fail(str(error))
+        message = str(error)
+        fail(message if message.startswith(option) else f"{option}: {message}")
 
 
 class _progress:

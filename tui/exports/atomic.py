@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from tui.exports.partials import SUFFIX, partial_prefix, sweep_stale
+from tui.exports.targets import refusal
 
 # Read once: os.umask can only be read by setting it, which is not thread-safe later on.
 _UMASK = os.umask(0)
@@ -44,6 +45,13 @@ def describe(path: Path, error: OSError) -> str:
     }
     reason = reasons.get(error.errno, error.strerror or str(error))
     return f"can't write {str(path)!r}: {reason}"
+
+
+def refuse_special(path: str | os.PathLike) -> None:
+    """ExportError when `path` is a device, a FIFO, a socket or a descriptor (tui.exports.targets): never renamed over."""
+    why = refusal(path)
+    if why is not None:
+        raise ExportError(f"can't write {os.fspath(path)!r}: {why}", errno.EINVAL)
 
 
 def _check_target(path: Path) -> None:
@@ -106,6 +114,7 @@ def atomic_writer(path: str | os.PathLike, binary: bool = False, keep_existing: 
     writer left for the same name are swept. `keep_existing`: never replace a file, FileExistsError
     (an ExportError with errno EEXIST) if one appeared, so a caller can pick another name.
     """
+    refuse_special(path)
     target = _followed(Path(path))
     _check_target(target)
     sweep_stale(target)
@@ -126,6 +135,7 @@ def atomic_writer(path: str | os.PathLike, binary: bool = False, keep_existing: 
         if keep_existing:
             _link_new(temporary, target)
         else:
+            refuse_special(target)  # again: a FIFO or a socket may have been made there while the export was written
             os.replace(temporary, target)
     except BaseException as error:
         try:
