@@ -13,20 +13,22 @@ from itertools import chain
 
 import numpy as np
 
-from engine.data.csv_text import MAX_LINE, SAMPLE_LINES, decode, encoding_of, number_of, read_bytes, separator_of, shown, split_lines
+from engine.data.csv_text import MAX_LINE, SAMPLE_LINES, decode, encoding_of, number_of, separator_of, shown, split_lines
 from engine.data.dataset import Dataset
+from engine.data.stream_read import read_bytes
 from engine.settings.errors import DataError
 
 
-def read_csv(path: str, x_column: str = "1", y_column: str = "2") -> Dataset:
+def read_csv(path: str, x_column: str = "1", y_column: str = "2", watch=None) -> Dataset:
     """Read x and y from a CSV file (`-`: standard input); raise DataError naming the file (and line) on any problem.
 
     A well-formed file takes numpy's C reader (engine.data.csv_fast); anything else, or anything it refuses, the
-    careful reader below, whose messages name the line and the cell.
+    careful reader below, whose messages name the line and the cell. `watch`: what a stream's reader reports
+    to and asks (engine.data.stream_read.ReadWatch).
     """
     from engine.data.csv_fast import fast_columns
 
-    raw = read_bytes(path)
+    raw = read_bytes(path, watch)
     columns = fast_columns(raw, x_column, y_column)
     if columns is None:
         columns = _careful_columns(path, decode(path, raw), x_column, y_column)

@@ -1,4 +1,4 @@
-"""A CSV file as text: its bytes (or standard input's), its encoding from the byte-order mark, its lines, its cells.
+"""A CSV file as text: its encoding from the byte-order mark, its lines, its cells (its bytes: engine.data.stream_read).
 
 Shared by the careful reader (engine.data.csv_reader) and numpy's fast path (engine.data.csv_fast), so both read a
 file the same way.
@@ -7,9 +7,7 @@ file the same way.
 from __future__ import annotations
 
 import codecs
-import os
 import re
-import sys
 
 from engine.settings.errors import DataError
 
@@ -32,32 +30,6 @@ STDIN = "-"
 """`--data -` reads the points from standard input."""
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 """A CSV's lines end at \\n, \\r\\n or \\r only (str.splitlines also breaks at U+2028, U+0085, VT, FF…)."""
-
-
-def read_bytes(path: str) -> bytes:
-    """The file's bytes (standard input's for `-`), at most MAX_BYTES; DataError naming it otherwise."""
-    if path == STDIN:
-        # In pieces: read(MAX_BYTES + 1) would set aside 2 GB before the first byte arrives.
-        raw = bytearray()
-        while piece := sys.stdin.buffer.read(1 << 20):
-            raw += piece
-            if len(raw) > MAX_BYTES:
-                raise DataError(f"{shown(path)}: more than the {MAX_BYTES:,} bytes a CSV may have")
-        return bytes(raw)
-    if not os.path.exists(path):
-        raise DataError(f"{shown(path)}: no such file")
-    if os.path.isdir(path):
-        raise DataError(f"{shown(path)}: is a folder, not a CSV file")
-    if not os.path.isfile(path):
-        raise DataError(f"{shown(path)}: not a regular file")
-    size = os.path.getsize(path)
-    if size > MAX_BYTES:
-        raise DataError(f"{shown(path)}: {size:,} bytes is more than the {MAX_BYTES:,} a CSV may have")
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(size + 1)  # its size, known: read(MAX_BYTES + 1) would set aside 2 GB first
-    except OSError as error:
-        raise DataError(f"{shown(path)}: can't be read ({error.strerror or error})") from None
 
 
 def shown(path: str) -> str:

@@ -5,13 +5,16 @@ The figures below count the arrays the code makes (engine.data.synthetic, engine
 autograd step); benchmarks/memory_peak.py prints this estimate beside the measured peak. Free memory
 is what Linux says is available (MemAvailable, within a cgroup's limit when there is one; psutil's figure
 where there is no /proc, as on macOS and Windows) and, for a CUDA device, what the GPU has free. A CSV
-file's points are estimated from its size and the line breaks in its head, before it is read. Where free
-memory can't be read, nothing is refused.
+file's points are estimated from its size and the line breaks in its head, before it is read; a stream
+(standard input, a pipe, a FIFO) has no size, so its bytes and rows are counted while it is read
+(stream_guard). Where free memory can't be read, nothing is refused.
 """
 
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -121,20 +124,46 @@ SAMPLE_BYTES = 1 << 16
 
 
 def file_points(path: str) -> tuple[int, int] | None:
-    """(rows, bytes) of a CSV file, the rows estimated from the line breaks in its head; None for stdin or an unreadable file."""
+    """(rows, bytes) of a CSV file, the rows estimated from the line breaks in its head; None for a stream or an unreadable file.
+
+    Looked at before it is opened: opening a FIFO waits for a writer, and a stream has no size (stream_guard counts it).
+    """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         size = os.path.getsize(path)
         with open(path, "rb") as handle:
             head = handle.read(SAMPLE_BYTES)
     except (OSError, ValueError):
         return None
-    if not os.path.isfile(path) or not head:
+    if not head:
         return None
     breaks = max(head.count(b"\n"), head.count(b"\r"), 1)
     return max(2, round(size * breaks / len(head))), size
 
 
-def _refuse_past(points: int, need, free: int | None, where: str, data: str | None = None) -> None:
+def stream_guard(settings: Settings) -> Callable[[int, int], None]:
+    """For a stream read as it comes (engine.data.stream_read): called with (bytes, rows) so far, it raises
+    SettingError("data", …) once they and the run they make need more host memory than was free when reading began."""
+    kind = "cuda" if settings.device.startswith("cuda") else settings.device
+    separate = kind in ("cuda", "mps")
+    free = available_host_bytes()
+
+    def guard(read: int, rows: int) -> None:
+        if free is None:
+            return
+
+        def need(count: int) -> int:
+            host, on_device = run_bytes(replace(settings, points=max(count, 2)))
+            return READ_BYTES * read + (host if separate else host + on_device)
+
+        if need(rows) > free:
+            _refuse_past(rows, need, free, "in memory", settings.data, so_far=True)
+
+    return guard
+
+
+def _refuse_past(points: int, need, free: int | None, where: str, data: str | None = None, so_far: bool = False) -> None:
     needed = need(points)
     if free is None or needed <= free:
         return
@@ -147,7 +176,13 @@ def _refuse_past(points: int, need, free: int | None, where: str, data: str | No
         advice = f"use at most about {low:,} points" if low >= 2 else "free some memory first"
         raise SettingError("points", f"{points:,} points {room}; {advice}")
     advice = f"use a file of at most about {low:,} rows" if low >= 2 else "free some memory first"
+    if so_far:  # a stream: what was read before it was stopped
+        raise SettingError("data", f"{_shown(data)}: the {points:,} rows read so far {room}; {advice}")
     raise SettingError("data", f"{data}: about {points:,} rows {room}; {advice}")
+
+
+def _shown(data: str | None) -> str:
+    return "standard input" if data == "-" else str(data)
 
 
 def _meminfo_available() -> int | None:

@@ -51,8 +51,16 @@ def synthesize(settings: Settings) -> Dataset:
     return Dataset(x=x, y=y, source=s.dataset)
 
 
-def load_dataset(settings: Settings) -> Dataset:
-    """The settings' data: the CSV file when one is named, else the built-in dataset."""
+def load_dataset(settings: Settings, cancelled=None, waiting=None) -> Dataset:
+    """The settings' data: the CSV file when one is named, else the built-in dataset.
+
+    A CSV that is a stream (standard input, a pipe, a FIFO) is counted against free memory as it is read;
+    `cancelled` stops the wait for it and `waiting` is told when it stays silent (engine.data.stream_read).
+    """
     if settings.data is not None:
-        return read_csv(settings.data, settings.x_column, settings.y_column)
+        from engine.data.memory_guard import stream_guard
+        from engine.data.stream_read import ReadWatch
+
+        watch = ReadWatch(guard=stream_guard(settings), cancelled=cancelled, waiting=waiting)
+        return read_csv(settings.data, settings.x_column, settings.y_column, watch)
     return synthesize(settings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from engine.data.synthetic import load_dataset
+from engine.data.synthetic import Dataset, load_dataset
 from engine.descent.descend import descend
 from engine.descent.problem import Problem, make_problem
 from engine.descent.snapshot import Snapshot
@@ -24,12 +24,12 @@ def racer_settings(settings: Settings, racer: Racer) -> Settings:
     return settings.with_changes(optimizer=racer.optimizer, lr=racer.lr_in(settings.lr))
 
 
-def race_problems(settings: Settings, racers: Sequence[Racer | str]) -> list[tuple[str, Problem]]:
-    """(label, problem) per racer, in order, on one Dataset and from one start (same seed and start, same θ₀)."""
+def race_problems(settings: Settings, racers: Sequence[Racer | str], dataset: Dataset | None = None) -> list[tuple[str, Problem]]:
+    """(label, problem) per racer, in order, on one Dataset (`dataset` when given) and from one start (same seed and start, same θ₀)."""
     if not racers:
         raise SettingError("race", f"needs at least one optimizer from {', '.join(OPTIMIZERS)}")
     racers = [racer if isinstance(racer, Racer) else parse_racer(racer) for racer in racers]
-    dataset = load_dataset(settings)  # loaded once: a CSV is read once, and every runner sees the same points
+    dataset = load_dataset(settings) if dataset is None else dataset  # a CSV is read once: every runner sees the same points
     return [(racer.label, make_problem(racer_settings(settings, racer), dataset)) for racer in racers]
 
 

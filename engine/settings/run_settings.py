@@ -45,7 +45,10 @@ class Settings:
     noise: float = field(default=10.0, metadata=_doc("noise σ added to y (≥ 0)", "Data"))
     seed: int = field(default=0, metadata=_doc("seed of the data and the start (≥ 0)", "Data"))
     dataset: str = field(default="linear", metadata=_doc("built-in data", "Data", choices=DATASETS))
-    data: str | None = field(default=None, metadata=_doc("a CSV file of x,y instead of built-in data", "Data"))
+    data: str | None = field(
+        default=None,
+        metadata=_doc("a CSV file of x,y instead of built-in data; - reads standard input (a pipe or FIFO: read as it comes)", "Data"),
+    )
     x_column: str = field(default="1", metadata=_doc("CSV column of x: a name or a 1-based position", "Data"))
     y_column: str = field(default="2", metadata=_doc("CSV column of y: a name or a 1-based position", "Data"))
     holdout: float = field(default=0.0, metadata=_doc("fraction of points kept out of training (0 ≤ F < 1)", "Data"))

@@ -83,13 +83,23 @@ def test_very_long_line_is_refused_quickly(tmp_path):
         read_csv(str(path))
 
 
-def test_special_files_are_refused(tmp_path):
+def test_special_files_are_read_as_streams_or_refused(tmp_path):
     import os
+    import socket
+
+    from engine.data.stream_read import ReadWatch
 
     fifo = tmp_path / "pipe.csv"
-    os.mkfifo(fifo)  # reading it would block forever
-    with pytest.raises(DataError, match="not a regular file"):
-        read_csv(str(fifo))
+    os.mkfifo(fifo)  # no writer: read as a stream, the wait said and cancellable (tests/engine/test_data_streams.py)
+    told = []
+    with pytest.raises(DataError, match="reading stopped"):
+        read_csv(str(fifo), watch=ReadWatch(waiting=told.append, cancelled=lambda: bool(told)))
+    assert told and "waiting for a writer on FIFO" in told[0]
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "sock.csv"))
+    server.close()
+    with pytest.raises(DataError, match="is a socket, not a CSV file"):
+        read_csv(str(tmp_path / "sock.csv"))
 
 
 @FUZZ

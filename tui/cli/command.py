@@ -185,24 +185,19 @@ def _fps(text: str) -> int:
 def _dataset_or_fail(settings):
     """A data file that can't be read is a bad option: say so on the command line, before the screen opens."""
     _fits_or_fail(settings)  # a CSV file: from its size, before it is read
-    if settings.data is None:
-        return None
-    from engine.data.csv_reader import read_csv
-    from engine.settings.errors import DataError
+    from tui.cli.data_input import data_or_fail
 
-    try:
-        return read_csv(settings.data, settings.x_column, settings.y_column)
-    except DataError as error:
-        fail(str(error))
+    return data_or_fail(settings)  # a stream: counted as it is read, with a word on stderr while it is silent
 
 
 def _fits_or_fail(settings) -> None:
     """Too many points for free memory: one line before the screen opens, not a refusal inside it."""
     from engine.data.memory_guard import check_fits
     from engine.settings.errors import SettingError
+    from engine.settings.run_settings import option_name
 
     try:
         check_fits(settings)
     except SettingError as error:
-        fail(f"--points: {error.message}")
+        fail(f"{option_name(error.setting)}: {error.message}")  # --points, or --data for a file too large
 

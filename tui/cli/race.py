@@ -54,10 +54,12 @@ def run_race(settings: Settings, racers: tuple[Racer | str, ...], as_json: bool 
     from engine.maths.ladder import resolved
     from engine.maths.optimum import least_squares
     from engine.words.race_verdict import excess, race_context, race_result, ranking, verdict
+    from tui.cli.data_input import data_or_fail
     from tui.cli.race_table import race_header, race_table
 
-    racers = checked(resolved, settings, racers)  # rungs given as multiples of 1/λmax get their lr from the data
-    problems = checked(race_problems, settings, racers)
+    dataset = data_or_fail(settings, streams_only=True)  # a stream is read once, here
+    racers = checked(resolved, settings, racers, dataset)  # rungs given as multiples of 1/λmax get their lr from the data
+    problems = checked(race_problems, settings, racers, dataset)
     shared = problems[0][1]
     optimum = least_squares(shared)  # the same points and loss for every racer: one optimum, one curvature
     analysis = analyse(shared)  # before any descent: an estimate is taken where every racer starts

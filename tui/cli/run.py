@@ -38,8 +38,9 @@ def run_headless(
     names the settings given as `best` (lr, momentum), worked out here, once the data exist.
     """
     from engine.descent.problem import make_problem
+    from tui.cli.data_input import data_or_fail
 
-    problem = checked(make_problem, settings)
+    problem = checked(make_problem, settings, data_or_fail(settings, streams_only=True))  # a stream is read once, here
     chosen = None
     if best:
         from tui.cli.best_run import best_problem

@@ -41,7 +41,11 @@ CANCEL_CHECK_EVERY = 1024
 
 
 def export_folder(
-    folder: str | os.PathLike, settings: Settings, cancelled: Callable[[], bool] = lambda: False, history_steps: int | None = None
+    folder: str | os.PathLike,
+    settings: Settings,
+    cancelled: Callable[[], bool] = lambda: False,
+    history_steps: int | None = None,
+    dataset=None,
 ) -> list[Path]:
     """The app's `e`: settings, script and history of a run, in `folder` (made if missing); the paths written.
 
@@ -49,7 +53,8 @@ def export_folder(
     run's own, and the app needn't keep every snapshot of a long run in memory. A long run can be
     `cancelled` (the app quitting): then ExportError, and no half-written history is left.
     `history_steps`: the history stops there (the app passes the steps taken so far: a run is
-    deterministic, so its first k steps are those of the same settings with k steps).
+    deterministic, so its first k steps are those of the same settings with k steps). `dataset`: the run's
+    points when they are had already (a stream, a FIFO, can't be read a second time).
     """
     from engine.descent.descend import descend
     from engine.descent.problem import make_problem
@@ -60,7 +65,7 @@ def export_folder(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ExportError(f"can't make the folder {str(folder)!r}: {error.strerror or error}", error.errno) from None
-    problem = make_problem(settings)
+    problem = make_problem(settings, dataset)
     paths = [folder / SETTINGS_FILE, folder / SCRIPT_FILE, folder / HISTORY_FILE]
     export_settings(paths[0], settings)
     export_script(paths[1], settings, problem.dataset)

@@ -74,8 +74,10 @@ class Exporter:
 
         self.screen.app.push_screen(PathScreen("Save the settings to (TOML):", self.last_saved or DEFAULT_SETTINGS_FILE, save), saved)
 
-    def export(self, settings, steps_done: int) -> None:
-        """Ask for a folder and write settings, script and the history of `steps_done` steps into it, in a thread."""
+    def export(self, settings, steps_done: int, dataset=None) -> None:
+        """Ask for a folder and write settings, script and the history of `steps_done` steps into it, in a thread.
+
+        `dataset`: the run's points, so a CSV that was a stream (a FIFO) is not waited for a second time."""
         screen = self.screen
         if any(worker.group == "export" and not worker.is_finished for worker in screen.workers):
             screen.notify("an export is still being written", title="Export")
@@ -87,19 +89,20 @@ class Exporter:
             if folder is not None:
                 self.last_export = folder
                 screen.notify(f"exporting to {folder}/ (the history's {steps_done:,} steps are made again)", title="Export")
-                screen.run_worker(lambda: self._export(folder, settings, steps_done), thread=True, group="export", exit_on_error=False)
+                work = lambda: self._export(folder, settings, steps_done, dataset)  # noqa: E731
+                screen.run_worker(work, thread=True, group="export", exit_on_error=False)
 
         ask = PathScreen("Export settings, script and history into the folder:", default_export_folder(), prepare_folder)
         screen.app.push_screen(ask, chosen)
 
-    def _export(self, folder: Path, settings, steps_done: int) -> None:
+    def _export(self, folder: Path, settings, steps_done: int, dataset=None) -> None:
         """In a thread: the descent runs again from the start, which can take a while for a long run."""
         screen = self.screen
         try:
             from textual.worker import get_current_worker
 
             worker = get_current_worker()  # quitting cancels it: the export then stops within a few steps
-            paths = export_folder(folder, settings, lambda: worker.is_cancelled, history_steps=steps_done)
+            paths = export_folder(folder, settings, lambda: worker.is_cancelled, history_steps=steps_done, dataset=dataset)
         except Exception as error:  # noqa: BLE001 (any failure is told in words, never as a traceback)
             message = str(error) if isinstance(error, (ExportError, ValueError)) else f"{type(error).__name__}: {error}"
             screen.app.call_from_thread(screen.notify, message, title="Export failed", severity="error")

@@ -226,7 +226,7 @@ class MainScreen(Screen):
 
     def action_export(self) -> None:
         # The history of the steps taken so far (what is on screen), not of all the steps set: those may be 10⁹.
-        self.exporter.export(self.settings, self.snapshot.step if self.snapshot is not None else 0)
+        self.exporter.export(self.settings, self.snapshot.step if self.snapshot is not None else 0, dataset=self.dataset)
 
     def action_screenshot(self) -> None:
         self.exporter.screenshot()

@@ -11,7 +11,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from engine.settings.run_settings import Settings
 from tui.widgets.landscape_view import LandscapeView
 from tui.widgets.parameter_panel import FIELDS, ParameterPanel
-from tui.workers.preparing import DataReady, PrepareFailed, ProblemReady, prepare
+from tui.workers.preparing import DataReady, DataWaiting, PrepareFailed, ProblemReady, prepare
 from tui.workers.runner import Frame, Runner
 
 
@@ -25,6 +25,7 @@ class RunDriver:
         """A message from the run's workers, or a change to the run from the panel or the landscape."""
         handlers = {
             DataReady: self.data_ready,
+            DataWaiting: self.data_waiting,
             ProblemReady: self.problem_ready,
             PrepareFailed: self.prepare_failed,
             Frame: self.frame,
@@ -153,9 +154,17 @@ class RunDriver:
         screen.life.pause()
         self.show_status()
 
+    def data_waiting(self, message: DataWaiting) -> None:
+        screen = self.screen
+        if screen.life.is_current(message.run_id):  # a FIFO with no writer yet: say so, not "loading" for ever
+            screen.life.note = message.words  # a note, not a state: the run is still loading
+            screen.notify(message.words, title="Data")
+            self.show_status()
+
     def data_ready(self, message: DataReady) -> None:
         screen = self.screen
         if screen.life.is_current(message.run_id):
+            screen.life.note = ""  # what a stream's wait said is over
             dataset = screen.dataset = message.dataset
             screen.fit.show_data(dataset.x, dataset.y)
             screen.fit.set_labels(getattr(dataset, "x_name", "x"), getattr(dataset, "y_name", "y"))  # a CSV's column names

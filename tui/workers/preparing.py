@@ -25,6 +25,18 @@ class DataReady(Message):
         self.dataset = dataset
 
 
+class DataWaiting(DataReady):
+    """The data is a stream (a FIFO, a pipe) that has said nothing yet: the screen says what it waits for.
+
+    News of the data, so the screen's handler for DataReady routes it too (Textual dispatches along the MRO);
+    tui.screens.run_driver tells the two apart by type. `dataset` is None: there is none yet.
+    """
+
+    def __init__(self, run_id: int, words: str) -> None:
+        super().__init__(run_id, None)
+        self.words = words
+
+
 class ProblemReady(Message):
     """The run can start: its problem, the least-squares optimum, the generator and its first snapshot."""
 
@@ -71,7 +83,8 @@ def prepare(
 
             check_fits(settings)  # before the points exist (a CSV file: from its size): refusing must not need the memory it refuses
             check_readable(settings.data)  # served to a browser: only the host's data folder
-            dataset = load_dataset(settings)
+            # a FIFO with no writer yet: waited for in steps that look at `cancelled` (q quits at once), and said
+            dataset = load_dataset(settings, cancelled=cancelled, waiting=lambda words: post(DataWaiting(run_id, words)))
             post(DataReady(run_id, dataset))
         if shown is not None:
             shown.wait(SHOWN_WAIT_S)
