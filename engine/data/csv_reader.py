@@ -17,6 +17,7 @@ from engine.data.csv_text import MAX_LINE, SAMPLE_LINES, decode, encoding_of, nu
 from engine.data.dataset import Dataset
 from engine.data.stream_read import read_bytes
 from engine.settings.errors import DataError
+from engine.settings.run_settings import FLOAT32_TINY
 
 
 def read_csv(path: str, x_column: str = "1", y_column: str = "2", watch=None) -> Dataset:
@@ -38,6 +39,9 @@ def read_csv(path: str, x_column: str = "1", y_column: str = "2", watch=None) ->
     # float32 (the descent's dtype) overflows past ~3e38; squares of residuals far earlier.
     if max(np.abs(x_values).max(), np.abs(y_values).max()) > 1e15:
         raise DataError(f"{shown(path)}: values beyond ±1e15 can't be fitted in float32")
+    span = float(x_values.max() - x_values.min())
+    if 0 < span < FLOAT32_TINY:  # 0: one x for all, the singular case the analysis names; between, the slope overflows
+        raise DataError(f"{shown(path)}: its x values span {span:g}, less than float32's smallest normal number {FLOAT32_TINY:.3g}")
     x_name, y_name = _axis_names(head, x_column, y_column)
     return Dataset(x=x_values, y=y_values, source=path, x_name=x_name, y_name=y_name)
 

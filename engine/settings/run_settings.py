@@ -132,6 +132,12 @@ def parse_model(spec: str) -> tuple[str, int]:
     raise SettingError("model", f"must be linear, slope, poly:D with 1 ≤ D ≤ 10, or mlp:H with 1 ≤ H ≤ 256 (got {_quoted(spec)})")
 
 
+DATA_BOUND = 1e15
+"""The largest |x|, slope, intercept or noise: float32 (the descent's dtype) squares residuals far past it."""
+FLOAT32_TINY = 1.1754943508222875e-38
+"""float32's smallest normal number (torch.finfo(torch.float32).tiny): the narrowest x range a run can have."""
+
+
 def validate(settings: Settings) -> Settings:
     """Check every setting; raise SettingError naming the first bad one and what is allowed."""
     s = settings
@@ -146,8 +152,14 @@ def validate(settings: Settings) -> Settings:
         raise SettingError("points", f"must be between 2 and {MAX_POINTS:,} (got {_count(s.points)})")
     if not s.x_max > s.x_min:
         raise SettingError("x_max", f"must be greater than x_min (got x_min={s.x_min:g}, x_max={s.x_max:g})")
-    if max(abs(s.x_min), abs(s.x_max), abs(s.slope), abs(s.intercept), s.noise) > 1e15:
-        raise SettingError("x_max", "data settings must stay within ±1e15 (float32 overflows past that)")
+    for name in ("x_min", "x_max", "slope", "intercept", "noise"):  # the message names the setting at fault
+        if abs(getattr(s, name)) > DATA_BOUND:
+            raise SettingError(name, f"must stay within ±1e15 (got {getattr(s, name):g}; float32 overflows past that)")
+    if s.x_max - s.x_min < FLOAT32_TINY:
+        # narrower, x is subnormal in float32 and the slope (noise/width) overflows even float64: 1e-310 crashed the optimum
+        raise SettingError(
+            "x_max", f"x_max − x_min must be at least {FLOAT32_TINY:.3g}, float32's smallest normal number (got {s.x_max - s.x_min:g})"
+        )
     if s.noise < 0:
         raise SettingError("noise", f"must be ≥ 0 (got {s.noise:g})")
     if s.seed < 0 or s.seed >= 2**63:
