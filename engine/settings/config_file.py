@@ -67,6 +67,10 @@ def _expected_type(annotation: str) -> str:
 _TYPES = {f.name: _expected_type(f.type) for f in fields(Settings)}
 
 
+COLUMN_KEYS = ("x_column", "y_column")
+"""Settings that take a column's name or its 1-based position: a TOML int is a position."""
+
+
 def _converted(key: str, value, source: str):
     """The value as its setting takes it; ConfigError naming the key and the type expected."""
     expected = _TYPES[key]
@@ -78,6 +82,11 @@ def _converted(key: str, value, source: str):
         "bool": isinstance(value, bool),
         "list of str": isinstance(value, list) and all(isinstance(item, str) for item in value),
     }.get(expected, False)
+    if key in COLUMN_KEYS and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # `x_column = 2`: a 1-based position, as `--x-column 2` is on the command line
+    if not ok and key in COLUMN_KEYS:
+        what = "a column's name (a str) or its 1-based position (an int)"
+        raise ConfigError(f"{source}: {key} must be {what} (got {_toml_type(value)} {_brief(value)})")
     if not ok:
         article = "an" if expected[0] in "aeiou" else "a"
         raise ConfigError(f"{source}: {key} must be {article} {expected} (got {_toml_type(value)} {_brief(value)})")

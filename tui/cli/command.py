@@ -119,7 +119,9 @@ def run_command(argv: list[str] | None) -> int:
         sys.stdout.write(text)
         return 0
     if args.command == "run" and args.race is not None:
-        from tui.cli.race import run_race
+        from tui.cli.race import refuse_exports, run_race
+
+        refuse_exports(args)  # a race is several runs: one history or script would be one racer's, said nowhere
 
         return run_race(settings, args.race, as_json=args.json, plot=args.plot)
     if args.command == "run":

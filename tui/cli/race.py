@@ -8,6 +8,7 @@ import time
 
 from engine.settings.racers import Racer
 from engine.settings.run_settings import Settings
+from tui.cli.options import fail
 from tui.cli.report import run_report
 from tui.cli.run import EXIT_DIVERGED, EXIT_DONE, checked
 from tui.cli.stopping import signal_name, stop_signal, stopped_status
@@ -40,6 +41,17 @@ def descend_timed(problem):
         return None
     timed = last.step - warm.step if seconds > 0 else 0
     return first, last, seconds, timed, interrupted
+
+
+RACE_EXPORTS = (("--export-history", "export_history"), ("--export-script", "export_script"))
+"""`descent run`'s export options: a race refuses each (it is several runs; export one by running its optimizer alone)."""
+
+
+def refuse_exports(args) -> None:
+    """Exit 2 naming the first export option given with --race (or a config file's race)."""
+    for flag, name in RACE_EXPORTS:
+        if getattr(args, name, None):
+            fail(f"{flag}: not with --race (a race is several runs): run the one optimizer to export, e.g. --optimizer adam --lr 0.05")
 
 
 def run_race(settings: Settings, racers: tuple[Racer | str, ...], as_json: bool = False, plot: bool = False) -> int:
