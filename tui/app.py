@@ -12,6 +12,7 @@ from textual.screen import Screen
 from engine.settings.run_settings import Settings
 from tui.cli.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
 from tui.key_order import KeysInOrder, split_escape
+from tui.screens.export_on_quit import may_quit, running_export
 from tui.screens.main_screen import MainScreen
 from tui.screens.preset_commands import preset_commands, race_preset_commands
 from tui.widgets.literal import visible
@@ -59,6 +60,8 @@ class DescentApp(App):
         """The tui.screens.autoplay.Autoplay playing the tour, which any key or click stops."""
         self._signals: list[int] = []
         self._keys = KeysInOrder(self._forward_key)
+        self.export_at_quit = None
+        """The Exporter whose export a quit stopped (tui.screens.export_on_quit), else None."""
 
     def on_mount(self) -> None:
         self._signals = exit_on_signals(self)
@@ -111,7 +114,14 @@ class DescentApp(App):
         super()._on_notify(event)
 
     def action_interrupt(self) -> None:
+        self.export_at_quit = running_export(self)  # said on stderr once the app has closed (tui.screens.export_on_quit)
         self.exit(return_code=EXIT_INTERRUPTED)
+
+    async def action_quit(self) -> None:
+        """q: the first one during an export only says what a second would stop."""
+        if may_quit(self):
+            self.export_at_quit = running_export(self)
+            self.exit()
 
     def get_default_screen(self) -> Screen:
         if self.race:

@@ -161,7 +161,9 @@ def run_command(argv: list[str] | None) -> int:
 
         return run_recorded(app, record, args.overwrite, title_of(argv), inputs=(settings.data, args.config))
     app.run()
-    return app.return_code or 0  # 130 after ctrl+c, 143 after SIGTERM
+    from tui.screens.export_on_quit import report_on_exit
+
+    return report_on_exit(app, app.return_code or 0)  # 130 after ctrl+c, 143 after SIGTERM; 1 after q stopped an export
 
 
 def _race(text: str):

@@ -8,6 +8,7 @@ a failed save leaves the file that was there before.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -54,6 +55,11 @@ class Exporter:
         """Where the dialogs open, the toasts show and the export's worker runs."""
         self.last_saved: str | None = None
         self.last_export: Path | None = None
+        self.running: Path | None = None
+        """The folder an export is being written into, while it is (tui.screens.export_on_quit)."""
+        self.outcome: str | None = None
+        """How the last export ended: "written", or why it was not."""
+        self.finished = threading.Event()
 
     def save_settings(self, settings) -> None:
         """Ask for a TOML file and save these settings to it (in a browser: a download, never a file on the server)."""
@@ -87,7 +93,9 @@ class Exporter:
 
         def chosen(folder: Path | None) -> None:
             if folder is not None:
-                self.last_export = folder
+                self.last_export = self.running = folder
+                self.outcome = None
+                self.finished.clear()
                 screen.notify(f"exporting to {folder}/ (the history's {steps_done:,} steps are made again)", title="Export")
                 work = lambda: self._export(folder, settings, steps_done, dataset)  # noqa: E731
                 screen.run_worker(work, thread=True, group="export", exit_on_error=False)
@@ -98,17 +106,25 @@ class Exporter:
     def _export(self, folder: Path, settings, steps_done: int, dataset=None) -> None:
         """In a thread: the descent runs again from the start, which can take a while for a long run."""
         screen = self.screen
-        try:
-            from textual.worker import get_current_worker
+        from textual.worker import get_current_worker
 
-            worker = get_current_worker()  # quitting cancels it: the export then stops within a few steps
+        worker = get_current_worker()  # quitting cancels it: the export then stops within a few steps
+        try:
             paths = export_folder(folder, settings, lambda: worker.is_cancelled, history_steps=steps_done, dataset=dataset)
         except Exception as error:  # noqa: BLE001 (any failure is told in words, never as a traceback)
             message = str(error) if isinstance(error, (ExportError, ValueError)) else f"{type(error).__name__}: {error}"
-            screen.app.call_from_thread(screen.notify, message, title="Export failed", severity="error")
+            self._ended(message)
+            if not worker.is_cancelled:  # quitting: the command says it on stderr (the app is closing)
+                screen.app.call_from_thread(screen.notify, message, title="Export failed", severity="error")
             return
+        self._ended("written")
         names = ", ".join(path.name for path in paths)
-        screen.app.call_from_thread(screen.notify, f"wrote {names} in {folder}/", title="Exported")
+        if not worker.is_cancelled:
+            screen.app.call_from_thread(screen.notify, f"wrote {names} in {folder}/", title="Exported")
+
+    def _ended(self, outcome: str) -> None:
+        self.outcome, self.running = outcome, None
+        self.finished.set()
 
     def screenshot(self) -> None:
         """An SVG of the screen, beside the last export when there is one (in a browser: a download)."""
