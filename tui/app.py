@@ -61,6 +61,8 @@ class DescentApp(App):
         self._signals: list[int] = []
         self._keys = KeysInOrder(self._forward_key)
         self.export_at_quit = None
+        self._next_toast: dict | None = None
+        self._toast_posted = False
         """The Exporter whose export a quit stopped (tui.screens.export_on_quit), else None."""
 
     def on_mount(self) -> None:
@@ -85,7 +87,18 @@ class DescentApp(App):
         message, title = visible(message), visible(title)
         if len(message) > TOAST_CHARS:
             message = message[: TOAST_CHARS - 1] + "…"
-        super().notify(message, title=title, severity=severity, timeout=min(timeout or TOAST_S, TOAST_S), markup=False)
+        # notify() only posts: toasts asked for in one burst would stack. The latest waits here; one callback
+        # clears the shown ones and posts it, after every toast posted before it (the queue is in order).
+        self._next_toast = {"message": message, "title": title, "severity": severity, "timeout": min(timeout or TOAST_S, TOAST_S)}
+        if not self._toast_posted:
+            self._toast_posted = True
+            self.call_later(self._show_next_toast)
+
+    def _show_next_toast(self) -> None:
+        toast, self._next_toast, self._toast_posted = self._next_toast, None, False
+        if toast is not None:
+            self.clear_notifications()
+            super().notify(**toast, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         if self.autoplayer is not None and isinstance(event, (events.Key, events.MouseDown)):
@@ -107,11 +120,6 @@ class DescentApp(App):
 
     def on_key(self, event: events.Key) -> None:
         self._keys.reached_app(event)  # the bindings have run: the next key may go
-
-    def _on_notify(self, event) -> None:
-        # notify() only posts: the toasts still queued would stack, so the older ones go as each one arrives
-        self._notifications.clear()
-        super()._on_notify(event)
 
     def action_interrupt(self) -> None:
         self.export_at_quit = running_export(self)  # said on stderr once the app has closed (tui.screens.export_on_quit)

@@ -51,18 +51,59 @@ class KeysInOrder:
         while self._pending:
             key = self._pending.popleft()
             handled = self._handled[id(key)] = asyncio.Event()
+            stopped = watch_stop(key)
             try:
                 target = await self._forward(key)
                 if target is None:
                     continue  # a priority binding took it (ctrl+c): nothing more to wait for
                 # runs after the key's handler at the focused widget: a field that typed it stopped it there
-                target.call_later(lambda key=key, handled=handled: handled.set() if key._stop_propagation else None)
+                target.call_later(lambda stopped=stopped, handled=handled: handled.set() if stopped() else None)
                 try:
                     await asyncio.wait_for(handled.wait(), SCREEN_SETTLE_S if isinstance(target, Screen) else KEY_SETTLE_S)
                 except asyncio.TimeoutError:
                     pass
             finally:
                 self._handled.pop(id(key), None)
+
+
+def _never() -> bool:
+    return False
+
+
+def watch_stop(key: events.Key):
+    """A function telling whether a handler called `key.stop()`, through Textual's public `stop` only.
+
+    The key's own `stop` is wrapped (a Key has an instance dict: the probe STOP_WATCHABLE checks it once). Where
+    it can't be, nothing is known and a key a field typed waits KEY_SETTLE_S for the next: slower, never out of order.
+    """
+    if not STOP_WATCHABLE:
+        return _never
+    calls: list[bool] = []
+    stop = key.stop
+
+    def recorded(flag: bool = True):
+        calls.append(flag)
+        return stop(flag)
+
+    key.stop = recorded
+    return lambda: bool(calls) and calls[-1]
+
+
+def _stop_watchable() -> bool:
+    """The probe: can a Key's `stop` be wrapped on the instance, and does the wrapper see Textual's call?"""
+    try:
+        key = events.Key("a", "a")
+        seen = []
+        stop = key.stop
+        key.stop = lambda flag=True: (seen.append(flag), stop(flag))[1]
+        key.stop()
+        return seen == [True]
+    except (AttributeError, TypeError):  # a Key with __slots__ and no instance dict
+        return False
+
+
+STOP_WATCHABLE = _stop_watchable()
+"""Whether watch_stop can see a key being stopped (probed once, at import)."""
 
 
 def split_escape(key: events.Key) -> list[events.Key]:

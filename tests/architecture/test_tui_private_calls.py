@@ -1,17 +1,30 @@
-"""The front's two former private calls: argparse's `_get_values` is gone (a public pre-check instead), plotext's
-`_set_size` is used only when an import-time probe finds it works, and the fallback still sizes a figure."""
+"""The front's former private calls: argparse's `_get_values` is gone (a public pre-check instead), plotext's
+`_set_size` is used only when an import-time probe finds it works, and the fallback still sizes a figure;
+Textual's `App._notifications`/`_on_notify` are gone (public `clear_notifications`), and `Key._stop_propagation`
+is gone (the key's public `stop` is watched, behind a probe with a tested fallback: tui/key_order.py).
+
+PRIVATE_USES lists the third-party private names the front still touches, and where; serve's modules, the app and
+its key order are checked by _private_reads (below) to read no private part of textual-serve or Textual.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 from textual_plotext import Plot
 
+from tests.helpers import ROOT
 from tui.cli.command import build_parser
 from tui.cli.options import OneLineParser
 from tui.widgets.plotting import layered_plot
+
+PRIVATE_USES = {"_set_size": "tui/widgets/plotting/layered_plot.py"}
+"""A library's private names the front still uses, and the one file each may appear in (plotext's, behind a probe)."""
+GONE = ("_notifications", "_on_notify", "_stop_propagation", "_get_values")
+"""Private names of Textual and argparse the front used to touch."""
 
 
 def test_the_cli_parser_overrides_no_private_argparse_method():
@@ -62,9 +75,6 @@ SERVE_MODULES = ["tui/cli/serve.py", "tui/cli/serve_server.py", "tui/cli/serve_p
 SERVE_MODULES += ["tui/cli/serve_packets.py", "tui/cli/serve_wire.py", "tui/served_driver.py"]
 
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
 def _private_reads(path: str, root: Path = ROOT) -> list[str]:
     """`x._name` where x isn't `self`, and `self._name` neither assigned nor defined in the module (a parent's)."""
     tree = ast.parse((root / path).read_text())
@@ -99,3 +109,22 @@ def test_the_private_reads_check_finds_a_parents_private(tmp_path):
     (tmp_path / "old.py").write_text(old + "        return self._own, self._process, x._task\n")
     found = [line.split(" ", 1)[1] for line in _private_reads("old.py", tmp_path)]
     assert sorted(found) == ["from textual_serve._binary_encode", "self._process", "x._task"]
+
+
+@pytest.mark.parametrize("name", GONE)
+def test_no_front_file_touches_a_private_name_it_gave_up(name):
+    used = re.compile(rf"(\.|def ){name}\b")  # `clear_notifications` is public: a name only after a dot or def
+    touching = [str(path.relative_to(ROOT)) for path in (ROOT / "tui").rglob("*.py") if used.search(path.read_text(encoding="utf-8"))]
+    assert touching == [], f"{name} is private to its library: use a public API or a probe with a fallback"
+
+
+@pytest.mark.parametrize("name", PRIVATE_USES)
+def test_a_private_name_still_used_stays_in_its_one_probed_file(name):
+    touching = [str(path.relative_to(ROOT)) for path in (ROOT / "tui").rglob("*.py") if f".{name}" in path.read_text(encoding="utf-8")]
+    assert touching == [PRIVATE_USES[name]]
+
+
+@pytest.mark.parametrize("path", ["tui/app.py", "tui/key_order.py"])
+def test_the_app_and_its_key_order_use_no_private_part_of_textual(path):
+    # App._notifications/_on_notify and Key._stop_propagation are gone: clear_notifications, and the key's public stop()
+    assert _private_reads(path) == []
