@@ -37,3 +37,16 @@ async def test_a_fifo_without_a_writer_is_said_and_q_ends_the_wait(tmp_path, mon
         assert app.screen.state == "loading" and not ended.is_set()
         await pilot.press("escape", "q")
     assert ended.wait(30), "the thread reading the FIFO was still waiting after q"
+
+
+@pytest.mark.slow
+async def test_standard_input_typed_in_the_app_is_refused_beside_the_field():
+    # reading fd 0 in a thread would take the keys the app reads from the terminal
+    app = make_app(Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_state(pilot, "ready")
+        await type_into(pilot, "data", "-")
+        await pilot.press("enter")
+        await wait_for_state(pilot, "error")
+        error = app.screen.query_one("#setting-data").parent.parent.query_one(".setting-error")
+        assert "standard input is the keyboard" in str(error.render())

@@ -83,6 +83,7 @@ def prepare(
 
             check_fits(settings)  # before the points exist (a CSV file: from its size): refusing must not need the memory it refuses
             check_readable(settings.data)  # served to a browser: only the host's data folder
+            check_not_keyboard(settings.data)
             # a FIFO with no writer yet: waited for in steps that look at `cancelled` (q quits at once), and said
             dataset = load_dataset(settings, cancelled=cancelled, waiting=lambda words: post(DataWaiting(run_id, words)))
             post(DataReady(run_id, dataset))
@@ -112,6 +113,14 @@ def prepare(
     except (MemoryError, RuntimeError, ValueError, OSError) as error:
         # torch reports an allocation it can't make as a RuntimeError; say so in words, not a traceback
         post(PrepareFailed(run_id, None, f"the run can't be built: {type(error).__name__}: {error}"))
+
+
+def check_not_keyboard(path: str | None) -> None:
+    """DataError for `-` or /dev/stdin typed in the app: its standard input is the keyboard the app reads its keys from."""
+    from engine.data.stream_read import descriptor_of
+
+    if path is not None and descriptor_of(path) == 0:
+        raise DataError(f"{path}: in the app, standard input is the keyboard: give a file's name")
 
 
 ANALYSIS_EVERY = 10
