@@ -129,3 +129,18 @@ def test_a_regular_file_and_a_new_name_are_still_written(tmp_path):
     write_atomic(old, "after")
     write_atomic(tmp_path / "new.csv", "made")
     assert old.read_text() == "after" and (tmp_path / "new.csv").read_text() == "made"
+
+
+def test_sweeping_stale_partials_never_removes_a_special_file(tmp_path):
+    # a FIFO or socket named exactly like a partial of a writer that is gone: not a file an export wrote, so it stays
+    from tui.exports.partials import sweep_stale
+
+    fifo = tmp_path / ".history.csv.999999999.abcdefgh.partial"
+    os.mkfifo(fifo)
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / ".history.csv.999999998.abcdefgh.partial"))
+    server.close()
+    stale = tmp_path / ".history.csv.999999997.abcdefgh.partial"
+    stale.write_text("left by a killed run")
+    assert sweep_stale(tmp_path / "history.csv") == [stale]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and stat.S_ISSOCK(os.lstat(tmp_path / ".history.csv.999999998.abcdefgh.partial").st_mode)
