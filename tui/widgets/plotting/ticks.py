@@ -60,7 +60,7 @@ def _ticks(bottom: float, top: float, step: float) -> list[float]:
 
 def even_axis(low: float, high: float, rows: int) -> Axis:
     """Limits containing [low, high] and round ticks every r rows of a `rows`-row canvas (r in 2..5, least room wasted)."""
-    if not (math.isfinite(low) and math.isfinite(high)) or rows < 3:
+    if not (math.isfinite(low) and math.isfinite(high)) or rows < 2:
         return Axis(low, high, (), ())
     span = high - low if high > low else max(abs(low), 1.0)
     fewest = 3 if rows >= 7 else 2
