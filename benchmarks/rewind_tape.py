@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
-from engine.descent.tape import CAPACITY, HEAD, Tape
+from engine.descent.history import CAPACITY, HEAD, Tape
 
 STEPS = 1_000_000
 

@@ -1,7 +1,7 @@
 """Every question's computed answer against the run itself, over a grid of settings (issue 22).
 
 Each run is the engine's own (float32, torch), pulled to its end through the rewind tape; what it did is
-read from its snapshots (engine/words/prediction_verdicts.py). A question whose computed answer a run
+read from its snapshots (engine/words/predictions.py). A question whose computed answer a run
 contradicts fails here.
 """
 
@@ -10,13 +10,12 @@ from __future__ import annotations
 import pytest
 
 from engine.descent.descend import descend
+from engine.descent.history import Tape
 from engine.descent.problem import make_problem
-from engine.descent.tape import Tape
 from engine.maths.curvature import analyse
 from engine.maths.optimum import least_squares
 from engine.settings.run_settings import Settings
-from engine.words.prediction_verdicts import observe
-from engine.words.predictions import ask
+from engine.words.predictions import ask, observe
 
 TUTORIAL = Settings(device="cpu", steps=400)
 LR_FRACTIONS = (0.3, 0.9, 1.3, 1.9, 2.3, 4.0)

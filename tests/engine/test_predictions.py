@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from engine.descent.history import Tape
 from engine.descent.problem import make_problem
-from engine.descent.tape import Tape
 from engine.maths.curvature import analyse
 from engine.maths.optimizer_rules import fraction_left, lr_limit
 from engine.settings.run_settings import Settings

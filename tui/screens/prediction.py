@@ -2,7 +2,7 @@
 
 A collaborator of MainScreen, like `Teaching`: the screen owns the key (P) and calls it; the tour calls
 `at_stop` for each stop. The questions and their computed answers are engine/words/predictions.py; what
-the run did is read from the rewind tape (tui/screens/rewind.py) by engine/words/prediction_verdicts.py.
+the run did is read from the rewind tape (tui/screens/rewind.py) by engine/words/predictions.py.
 It follows the screen on a timer: it asks once the run is made (its Hessian answers the question) and
 judges once the run has ended.
 """
@@ -180,7 +180,7 @@ class Predicting:
 
     # ── judging ──────────────────────────────────────────────────────────────
     def _judge(self) -> None:
-        from engine.words.prediction_verdicts import observe, verdict
+        from engine.words.predictions import observe, verdict
 
         screen = self.screen
         lines = []

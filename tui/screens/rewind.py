@@ -1,6 +1,6 @@
 """Rewind and scrub (issue 22): [ ] a kept step back or forward, { } a tenth of the run, with the run paused or done.
 
-A collaborator of MainScreen. Every snapshot the run yields passes through the tape (engine/descent/tape.py)
+A collaborator of MainScreen. Every snapshot the run yields passes through the tape (engine/descent/history.py)
 in the worker's thread; rewinding shows a kept snapshot on every view at once (the fit line, the landscape's
 marble, the autograd numbers, the code pane's live values, the status: `step 120 / 1,000 · rewound`). Space,
 n or a changed lr from there goes on from that θ: the screen's `go_on` calls `branch`, which drops the later
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from engine.descent.tape import Tape
+from engine.descent.history import Tape
 from tui.workers.run_state import RunState
 
 REWIND_BINDINGS = [
