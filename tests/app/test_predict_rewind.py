@@ -56,8 +56,12 @@ async def test_P_asks_the_lr_question_for_the_settings_on_screen_and_judges_it_b
         if question.answer != 2:
             assert "You skipped it" in panel_text(app)
         panel = screen.query_one(PredictionPanel)
-        lines = len(Text(text).wrap(Console(width=panel.content_size.width), panel.content_size.width))
-        assert panel.content_size.height == lines and panel.outer_size.height == lines + 1  # no line cut; the border above
+
+        def lines() -> int:
+            return len(Text(text).wrap(Console(width=panel.content_size.width), panel.content_size.width))
+
+        await wait_until(pilot, lambda: panel.content_size.height == lines(), what="the verdict laid out")  # a frame later
+        assert panel.outer_size.height == lines() + 1  # every line has its row (nothing cut by max-height); the border above
         await pilot.press("r")  # a new run: the verdict was about the old one, and goes
         await wait_until(pilot, lambda: not screen.query_one(PredictionPanel).display, what="the panel to go")
 
