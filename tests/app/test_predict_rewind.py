@@ -21,13 +21,13 @@ def panel_text(app) -> str:
 
 
 async def asked(pilot):
-    predicting = pilot.app.screen.teaching.learner.predicting
+    predicting = pilot.app.screen.learner.predicting
     await wait_until(pilot, lambda: predicting.phase == "asking", 60, "the question")
     return predicting.asked[-1][0]
 
 
 async def judged(pilot):
-    predicting = pilot.app.screen.teaching.learner.predicting
+    predicting = pilot.app.screen.learner.predicting
     await wait_until(pilot, lambda: predicting.phase == "judged", 90, "the verdict")
 
 
@@ -141,7 +141,7 @@ async def test_rewinding_a_finished_run_shows_that_step_and_space_goes_on_from_t
         await pilot.press("space")
         await wait_for_state(pilot, "done", timeout=60)
         assert branch in screen.loss.marks  # the branch is marked on the loss curve
-        steps = screen.teaching.learner.rewind.tape.steps()
+        steps = screen.learner.rewind.tape.steps()
         assert steps == sorted(set(steps)) and steps[-1] == 200  # one history, the later one dropped
 
 
@@ -158,7 +158,7 @@ async def test_a_thinned_history_says_so_and_a_question_from_a_rewound_step_watc
         screen.pace.toggle_turbo()
         await pilot.press("space")
         await wait_for_state(pilot, "done", timeout=60)
-        tape = screen.teaching.learner.rewind.tape
+        tape = screen.learner.rewind.tape
         assert tape.decimated and len(tape.steps()) <= 16 + 4 + 1
         await pilot.press("left_curly_bracket", "left_curly_bracket")
         here = screen.snapshot.step
@@ -169,7 +169,7 @@ async def test_a_thinned_history_says_so_and_a_question_from_a_rewound_step_watc
         question = await asked(pilot)
         assert question.start_step == screen.snapshot.step and question.options[question.answer] == "zig-zags and converges"
         await pilot.press("space")  # the run waits for the answer
-        assert screen.state == "paused" and screen.teaching.learner.rewind.rewound
+        assert screen.state == "paused" and screen.learner.rewind.rewound
         await pilot.press("2")
         await asked(pilot)
         await pilot.press("escape")
@@ -194,6 +194,20 @@ async def test_the_code_panes_phases_and_residuals_start_from_a_rewound_step():
         assert predictions == pytest.approx(k * x + b, rel=1e-5)
         await pilot.press("n", "n", "n")  # loss, backward, update: the run takes that step from the rewound θ
         await wait_until(pilot, lambda: screen.snapshot.step == 181, what="the step from the rewound θ")
-        rewind = screen.teaching.learner.rewind
+        rewind = screen.learner.rewind
         assert not rewind.rewound and rewind.tape.steps()[-1] == 181  # the later history went
         assert 180 in screen.loss.marks
+
+
+@pytest.mark.slow
+async def test_a_tour_that_plays_itself_skips_a_real_question_and_its_run_plays():
+    app = make_app(Settings(device="cpu"), tour=True)
+    app.autoplay, app.loop = 0.3, False
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.autoplayer is not None and app.autoplayer.playing, what="autoplay")
+        screen, tour = app.screen, app.autoplayer.tour
+        tour.go(3)  # the loop: its question first
+        predicting = screen.learner.predicting
+        await wait_until(pilot, lambda: predicting.asked and predicting.phase != "asking", 60, "autoplay to skip it")
+        assert predicting.asked[-1][1] is None  # skipped, as Escape does
+        await wait_until(pilot, lambda: screen.life.running or screen.life.over, what="the run to play")

@@ -23,7 +23,7 @@ TUTORIAL = Settings(device="cpu")
 
 async def skip_question(pilot, screen) -> None:
     """A stop that asks before it runs: wait for its question, then Escape skips it and the run plays."""
-    await wait_until(pilot, lambda: screen.teaching.learner.predicting.phase == "asking", 60, "the stop's question")
+    await wait_until(pilot, lambda: screen.learner.predicting.phase == "asking", 60, "the stop's question")
     await pilot.press("escape")
 
 

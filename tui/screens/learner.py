@@ -22,5 +22,6 @@ class Learner:
         """Made with the screen: the driver records every run's snapshots on its tape."""
         self.predicting = Predicting(screen)
         """Its panel is mounted when a question is first asked."""
+        screen.learner = self  # what the driver, the tour and autoplay reach (autoplay by duck typing)
         screen.action_predict = self.predicting.ask_here
         screen.action_rewind = self.rewind.move

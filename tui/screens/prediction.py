@@ -55,7 +55,7 @@ class Predicting:
     @property
     def rewind(self):
         """The run's tape and rewinding (tui/screens/rewind.py): what the run did is read from it."""
-        return self.screen.teaching.learner.rewind
+        return self.screen.learner.rewind
 
     # ── asking ───────────────────────────────────────────────────────────────
     def ask_here(self) -> None:

@@ -58,7 +58,7 @@ class RunDriver:
             screen.panel.set_applied(settings)
         screen.dataset, screen.runner, screen.problem, screen.snapshot, screen.rate = dataset, None, None, None, None
         screen.loss.reset(settings.steps)
-        screen.teaching.learner.rewind.reset()
+        screen.learner.rewind.reset()
         screen.insight.reset(settings)
         fit = screen.fit
         if dataset is not None and not fit.curve_x.size:
@@ -116,10 +116,10 @@ class RunDriver:
         screen = self.screen
         screen.workers.cancel_group(screen, "run")
         old, snapshot = screen.runner, screen.snapshot
-        screen.teaching.learner.rewind.branch(snapshot)  # from a rewound step: the later history goes
+        screen.learner.rewind.branch(snapshot)  # from a rewound step: the later history goes
         problem, generator = go_on(screen.problem, settings, snapshot.vector, snapshot.step)
         # pulled in the worker, once the old one has stopped; its first snapshot is θ as shown already
-        steps = screen.teaching.learner.rewind.recorded(itertools.islice(old.then(generator), 1, None))
+        steps = screen.learner.rewind.recorded(itertools.islice(old.then(generator), 1, None))
         screen.settings, screen.problem = settings, problem
         screen.panel.set_applied(settings)
         # a new run_id: a frame the old worker still posts (a step past this one, at the old lr) is ignored
@@ -136,7 +136,7 @@ class RunDriver:
 
     def start_run(self, limit: int | None = None) -> None:
         screen = self.screen
-        if screen.teaching.learner.rewind.rewound:  # space or n on a rewound step: the run goes on from there
+        if screen.learner.rewind.rewound:  # space or n on a rewound step: the run goes on from there
             self.go_on(screen.settings, run=False)
         runner, pace = screen.runner, screen.pace
         if runner is None or runner.exhausted:
@@ -172,7 +172,7 @@ class RunDriver:
             return
         screen.problem = message.problem
         live, path_every = screen.insight.ready(message, screen.settings)
-        generator = screen.teaching.learner.rewind.recorded(message.generator, first=message.first)
+        generator = screen.learner.rewind.recorded(message.generator, first=message.first)
         screen.runner = Runner(generator, message.run_id, analysis=live, path_every=path_every)
         fit = screen.fit
         optimum = message.optimum
@@ -197,8 +197,8 @@ class RunDriver:
         screen = self.screen
         if not screen.life.is_current(frame.run_id) or screen.runner is None:
             return
-        if screen.teaching.learner.rewind.rewound:  # the paused worker's last frame: the live end moves, the step shown stays
-            screen.teaching.learner.rewind.late_frame(frame)
+        if screen.learner.rewind.rewound:  # the paused worker's last frame: the live end moves, the step shown stays
+            screen.learner.rewind.late_frame(frame)
             return
         screen.rate = frame.rate or screen.rate
         snapshot = frame.snapshot or screen.snapshot
@@ -226,7 +226,7 @@ class RunDriver:
     def show_status(self) -> None:
         screen = self.screen
         device = str(screen.problem.device) if screen.problem is not None else ""
-        rewound = screen.teaching.learner.rewind.label()
+        rewound = screen.learner.rewind.label()
         pace = "" if rewound else screen.pace.describe()  # a rewound step has no pace: its room goes to k and b
         note = screen.note or screen.insight.note(screen.state, screen.settings)
         optimum = screen.insight.optimum

@@ -72,7 +72,7 @@ class Tour:
         else:
             self._apply(stop)
             self.panel.focus()
-        self.screen.teaching.learner.predicting.at_stop(stop, index, len(STOPS))  # a question first: the run waits for the answer
+        self.screen.learner.predicting.at_stop(stop, index, len(STOPS))  # a question first: the run waits for the answer
         self.refresh()
 
     def _apply(self, stop) -> None:
@@ -127,7 +127,7 @@ class Tour:
                 panel.remove()
         self.screen.set_class(False, "-touring")
         self.teaching.tour = None
-        self.screen.teaching.learner.predicting.left_tour()
+        self.screen.learner.predicting.left_tour()
         if self.race is not None and self.race.is_current:
             self.race.focus_plot()
         else:
