@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from textual import events
+from textual.actions import parse
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -148,7 +150,8 @@ class DescentApp(App):
             for binding in screen.BINDINGS:
                 if binding.action.startswith("app."):
                     continue  # the palette already offers Quit
-                yield SystemCommand(binding.description, binding.tooltip, getattr(screen, f"action_{binding.action}"))
+                _, name, arguments = parse(binding.action)  # an action may take arguments: rewind(-1)
+                yield SystemCommand(binding.description, binding.tooltip, partial(getattr(screen, f"action_{name}"), *arguments))
         if isinstance(screen, MainScreen):
             yield from preset_commands(screen)
         elif isinstance(screen, RaceScreen):

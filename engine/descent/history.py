@@ -9,7 +9,10 @@ the extremes of the curve are always there. An append that is not stored costs a
 
 from __future__ import annotations
 
+import bisect
 import math
+import threading
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -96,3 +99,131 @@ class History:
     @property
     def losses(self) -> np.ndarray:
         return self.rows()[:, 1]
+
+
+# ── snapshots for rewinding (issue 22) ─────────────────────────────────────────
+# A run's snapshots in bounded memory, for rewinding: every step of a short run, an even spread of a long one.
+#
+# The first `head` snapshots are always kept (where a zig-zag or a blow-up shows, step by step); after them
+# every `stride`-th snapshot is kept, and when the store is full every other kept one is dropped and the
+# stride doubles (as `history.History` does for the loss curve). The newest snapshot is always kept too. So a
+# 10⁷-step turbo run holds at most `head + capacity + 1` snapshots, and rewinding lands on kept steps only:
+# `stride` says how far apart they are.
+#
+# Snapshots are appended by the thread that steps and read by the one that draws: a lock keeps them apart.
+# `truncate` starts a new branch: appends still coming from the old branch's generator (a worker that was
+# cancelled mid-step) are refused, by generation.
+HEAD = 32
+"""The first steps kept one by one, however long the run."""
+CAPACITY = 2048
+"""Snapshots kept after the head (an MLP's snapshot is a few KB: a few MB in all)."""
+
+
+class Tape:
+    """Snapshots (anything with a `.step`) of one run, bounded; `steps()` and `at()` read them in step order."""
+
+    def __init__(self, capacity: int = CAPACITY, head: int = HEAD) -> None:
+        if capacity < 2:
+            raise ValueError(f"capacity must be at least 2 (got {capacity})")
+        self.capacity, self.head = capacity, head
+        self._lock = threading.Lock()
+        self._head: list = []
+        self._store: list = []
+        self._latest = None
+        self._seen = 0
+        """Snapshots appended after the head in this branch: which of them fall on the stride."""
+        self.stride = 1
+        """Steps between two kept snapshots after the head: 1 until the store first fills."""
+        self.generation = 0
+        self._burst: list = []
+        self._burst_until = -1
+        """`keep_from`: every step up to this one is kept, whatever the stride (a question watches them)."""
+
+    def add(self, snapshot, generation: int | None = None) -> None:
+        """Keep `snapshot` if it falls on the stride (and is of this branch's generation)."""
+        with self._lock:
+            if generation is not None and generation != self.generation:
+                return  # from a branch that was cut off
+            if self._latest is not None and snapshot.step <= self._latest.step:
+                return  # a step already kept (the first snapshot of a branch is the step it goes on from)
+            self._latest = snapshot
+            if snapshot.step <= self._burst_until:
+                self._burst.append(snapshot)
+            if len(self._head) < self.head:
+                self._head.append(snapshot)
+                return
+            index, self._seen = self._seen, self._seen + 1
+            if index % self.stride:
+                return
+            if len(self._store) == self.capacity:
+                self._store = self._store[::2]
+                self.stride *= 2
+                if index % self.stride:
+                    return
+            self._store.append(snapshot)
+
+    def recorded(self, snapshots: Iterator) -> Iterator:
+        """`snapshots`, each kept on the tape as it passes (in the thread that pulls them)."""
+        generation = self.generation
+        for snapshot in snapshots:
+            self.add(snapshot, generation)
+            yield snapshot
+
+    def snapshots(self) -> list:
+        """Every kept snapshot, in step order (the newest last)."""
+        with self._lock:
+            kept = self._head + self._store
+            if self._burst:
+                kept = sorted({s.step: s for s in kept + self._burst}.values(), key=lambda s: s.step)
+            if self._latest is not None and (not kept or kept[-1] is not self._latest):
+                kept.append(self._latest)
+            return kept
+
+    def keep_from(self, step: int) -> None:
+        """Keep each of the `head` steps after `step` too, however thinned the store is (a prediction reads them one by one)."""
+        with self._lock:
+            self._burst = [s for s in self._burst if s.step <= step]
+            self._burst_until = step + self.head
+
+    def steps(self) -> list[int]:
+        return [snapshot.step for snapshot in self.snapshots()]
+
+    @property
+    def latest(self):
+        return self._latest
+
+    def at(self, step: int):
+        """The kept snapshot at `step`, or at the nearest kept step before it (the first one if none is)."""
+        kept = self.snapshots()
+        if not kept:
+            return None
+        index = bisect.bisect_right([s.step for s in kept], step) - 1
+        return kept[max(index, 0)]
+
+    def move(self, step: int, by: int):
+        """The kept snapshot `by` kept steps from `step` (negative: back), clamped to the first and the newest."""
+        kept = self.snapshots()
+        if not kept:
+            return None
+        steps = [s.step for s in kept]
+        index = bisect.bisect_left(steps, step)
+        if by > 0 and (index == len(steps) or steps[index] != step):
+            by -= 1  # `step` is not kept: the kept one after it (at `index`) is one forward
+        return kept[min(max(index + by, 0), len(kept) - 1)]
+
+    def truncate(self, step: int) -> None:
+        """Drop every snapshot after `step`: a new branch goes on from there (old appends are refused)."""
+        with self._lock:
+            self.generation += 1
+            self._head = [s for s in self._head if s.step <= step]
+            self._store = [s for s in self._store if s.step <= step]
+            self._burst = [s for s in self._burst if s.step <= step]
+            kept = self._head + self._store
+            self._latest = kept[-1] if kept else None
+            # later snapshots fall on the stride counted from the head, as if this branch had been there all along
+            self._seen = len(self._store) * self.stride
+
+    @property
+    def decimated(self) -> bool:
+        """Whether some steps are no longer kept (a long run): rewinding lands on every `stride`-th step."""
+        return self.stride > 1

@@ -14,8 +14,8 @@ from engine.maths.curvature import Analysis
 from engine.maths.optimizer_rules import keep_per_step, steps_to_shrink, steps_words
 from engine.models.model_kind import is_linear_in_parameters
 from engine.settings.run_settings import PLAIN_DESCENT
+from engine.words.best_words import explain_lr_best
 from engine.words.divergence_words import explain_divergence, lr_limit, warn_lr
-from engine.words.lr_best_words import explain_lr_best
 from engine.words.numbers import significant as _g
 from engine.words.rule_words import APP_FIXES, BEYOND_DOUBLE, CLI_FIXES, Fixes, standardize_effect
 
@@ -126,7 +126,7 @@ def _stall_rate(analysis: Analysis, lr: float | None, optimizer: str, momentum: 
 
 def _stall_fix(analysis: Analysis, standardized: bool, fixes: Fixes, standardized_analysis: Analysis | None) -> str:
     """The remedy, computed: what standardizing does to λmax and κ here, else momentum at its best."""
-    from engine.words.lr_best_words import momentum_words
+    from engine.words.best_words import momentum_words
 
     effect = None if standardized else standardize_effect(analysis, standardized_analysis)
     if effect is not None:

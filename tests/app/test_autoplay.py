@@ -111,13 +111,12 @@ class AskingQuestion:
 
 
 async def test_a_stop_that_asks_a_question_shows_it_for_seconds_then_skips_it_and_goes_on():
-    from types import SimpleNamespace
-
     app = autoplay_app(0.3)
     async with app.run_test(size=(80, 24)) as pilot:
         autoplay, tour = await started(pilot)
         question = AskingQuestion(tour)
-        app.screen.learner = SimpleNamespace(predicting=question)
+        question.at_stop = question.left_tour = lambda *args: None  # the tour tells its questions where it is: nothing here
+        app.screen.learner.predicting = question  # the stand-in in the real Learner's place (its rewind stays: the run records)
         await wait_until(pilot, lambda: question.answers, what="the question skipped")
         assert question.answers == [(None, 0)]  # skipped (None) at the stop that asked it, not after moving on
         await wait_until(pilot, lambda: tour.index == 1, what="the next stop, once the question is out of the way")

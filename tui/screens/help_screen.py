@@ -44,6 +44,14 @@ PARTS = """
   it talks about; → ← (or Page Down / Page Up, for a presenter's clicker) move, Escape leaves and keeps the screen.
 - **Code** (`c`, instead of the loss): the PyTorch loop `--export-script` writes for these settings, with live values
   beside its lines; there `n` takes one phase at a time (forward, loss, backward, update), its line marked ▶.
+- **Predict** (`P`, and four stops of the tour): a question about the run before it plays (lr against its limit:
+  smooth, zig-zag or diverges; how much of the error along the valley's floor is left at the end; κ after
+  standardizing), its answer computed for the settings on screen. 1–4 answer, Escape or → skip; the run then
+  plays, and the panel puts your answer beside what the run did, with the reason in numbers.
+- **Rewind** (`[` `]` a kept step back or on, `{` `}` a tenth of the run, with the run paused or done): every view
+  shows that step, and the status says `rewound`. Space, `n` or a new lr goes on from there: the later history
+  is dropped and a mark on the loss curve shows the branch. A long run keeps every step of its first 32, then an
+  even spread of at most 2,048 (the status says how far apart): rewinding lands on kept steps.
 - **Command palette** (ctrl+p): every action by name.
 
 A learning rate above lr_max (about 3e-4 for the default run) makes it diverge: the app stops and says why.

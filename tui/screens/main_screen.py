@@ -45,11 +45,11 @@ class MainScreen(Screen):
         Binding("r", "reset", "Reset", tooltip="a new random start of the parameters, same data", id="reset"),
         Binding("g", "new_data", "Data", tooltip="new points: the next seed", id="new-data"),
         *PACE_BINDINGS,
-        Binding("p", "toggle_panel", "Panel", tooltip="hide or show the parameter panel", id="panel"),
+        Binding("p", "toggle_panel", "Panel", tooltip="hide or show the parameter panel", id="panel", show=False),
+        *TEACHING_BINDINGS,  # its P shows in p's place at 80 columns (p is in the help); the rest are hidden
         *WORKFLOW_BINDINGS,
         *HELP_QUIT_BINDINGS,
         *INSIGHT_BINDINGS,  # after help and quit: a narrow footer cuts its end, and those two must stay
-        *TEACHING_BINDINGS,
         *VALLEY_BINDINGS,
     ]
 

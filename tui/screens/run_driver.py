@@ -59,6 +59,7 @@ class RunDriver:
             screen.panel.set_applied(settings)
         screen.dataset, screen.runner, screen.problem, screen.snapshot, screen.rate = dataset, None, None, None, None
         screen.loss.reset(settings.steps)
+        screen.learner.rewind.reset()
         screen.insight.reset(settings)
         fit = screen.fit
         if dataset is not None and not fit.curve_x.size:
@@ -116,9 +117,10 @@ class RunDriver:
         screen = self.screen
         screen.workers.cancel_group(screen, "run")
         old, snapshot = screen.runner, screen.snapshot
+        screen.learner.rewind.branch(snapshot)  # from a rewound step: the later history goes
         problem, generator = go_on(screen.problem, settings, snapshot.vector, snapshot.step)
         # pulled in the worker, once the old one has stopped; its first snapshot is θ as shown already
-        steps = itertools.islice(old.then(generator), 1, None)
+        steps = screen.learner.rewind.recorded(itertools.islice(old.then(generator), 1, None))
         screen.settings, screen.problem = settings, problem
         screen.panel.set_applied(settings)
         # a new run_id: a frame the old worker still posts (a step past this one, at the old lr) is ignored
@@ -135,6 +137,8 @@ class RunDriver:
 
     def start_run(self, limit: int | None = None) -> None:
         screen = self.screen
+        if screen.learner.rewind.rewound:  # space or n on a rewound step: the run goes on from there
+            self.go_on(screen.settings, run=False)
         runner, pace = screen.runner, screen.pace
         if runner is None or runner.exhausted:
             return
@@ -177,7 +181,8 @@ class RunDriver:
             return
         screen.problem = message.problem
         live, path_every = screen.insight.ready(message, screen.settings)
-        screen.runner = Runner(message.generator, message.run_id, analysis=live, path_every=path_every)
+        generator = screen.learner.rewind.recorded(message.generator, first=message.first)
+        screen.runner = Runner(generator, message.run_id, analysis=live, path_every=path_every)
         fit = screen.fit
         optimum = message.optimum
         fit.show_optimum(None if optimum is None else screen.problem.model.curve(optimum.vector, fit.curve_x))
@@ -200,6 +205,9 @@ class RunDriver:
     def frame(self, frame: Frame) -> None:
         screen = self.screen
         if not screen.life.is_current(frame.run_id) or screen.runner is None:
+            return
+        if screen.learner.rewind.rewound:  # the paused worker's last frame: the live end moves, the step shown stays
+            screen.learner.rewind.late_frame(frame)
             return
         screen.rate = frame.rate or screen.rate
         snapshot = frame.snapshot or screen.snapshot
@@ -227,11 +235,14 @@ class RunDriver:
     def show_status(self) -> None:
         screen = self.screen
         device = str(screen.problem.device) if screen.problem is not None else ""
-        pace = screen.pace.describe()
+        rewound = screen.learner.rewind.label()
+        pace = "" if rewound else screen.pace.describe()  # a rewound step has no pace: its room goes to k and b
         note = screen.note or screen.insight.note(screen.state, screen.settings)
         optimum = screen.insight.optimum
         best = None if optimum is None else optimum.loss
-        screen.status.show(screen.state, screen.snapshot, screen.settings.steps, screen.rate, device, pace, note, optimum_loss=best)
+        screen.status.show(
+            screen.state, screen.snapshot, screen.settings.steps, screen.rate, device, pace, note, optimum_loss=best, rewound=rewound
+        )
 
     def worker_failed(self, event: Worker.StateChanged) -> None:
         """A worker that raised stops the run with a sentence on screen; a traceback never reaches it."""

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from tui.screens.learner import PREDICT_BINDINGS, REWIND_BINDINGS, Learner
+
 TEACHING_BINDINGS = [
+    *PREDICT_BINDINGS,  # P first: the footer shows it; everything after it here is hidden (the help lists it)
     Binding(
         "T",
         "tour",
@@ -31,6 +34,7 @@ TEACHING_BINDINGS = [
     Binding("right,pagedown", "tour_next", "Next stop", tooltip="during the tour: the next stop", id="tour-next", show=False),
     Binding("left,pageup", "tour_back", "Previous stop", tooltip="during the tour: the previous stop", id="tour-back", show=False),
     Binding("escape", "tour_leave", "Leave tour", tooltip="during the tour: leave it, the screen as it is", id="tour-leave", show=False),
+    *REWIND_BINDINGS,
 ]
 
 
@@ -45,6 +49,8 @@ class Teaching:
         """The Tour while one is on."""
         self.walked_from: tuple | None = None
         """(problem, step) a phase-by-phase step started from; a later snapshot or problem ends that walk."""
+        self.learner = Learner(screen)
+        """Predicting (P, the tour's questions) and rewinding ([ ] { }): issue 22, tui/screens/learner.py."""
 
     # ── the tour ─────────────────────────────────────────────────────────────
     def start_tour(self, index: int = 0) -> None:

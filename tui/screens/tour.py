@@ -8,6 +8,7 @@ Leaving keeps whatever is on screen.
 from __future__ import annotations
 
 from engine.settings.run_settings import Settings
+from engine.words.predictions import TOUR_QUESTIONS
 from engine.words.tour import STOPS, Scene, stop_settings, words
 from tui.screens.race_screen import RaceScreen
 from tui.widgets.parameter_panel import FIELDS
@@ -71,12 +72,13 @@ class Tour:
         else:
             self._apply(stop)
             self.panel.focus()
+        self.screen.learner.predicting.at_stop(stop, index, len(STOPS))  # a question first: the run waits for the answer
         self.refresh()
 
     def _apply(self, stop) -> None:
         screen = self.screen
         settings = stop_settings(stop, self.tutorial, self.launched[0])
-        screen.prepare_run(settings, self._dataset_for(settings), run=stop.run)
+        screen.prepare_run(settings, self._dataset_for(settings), run=stop.run and stop.id not in TOUR_QUESTIONS)
         screen.show_views(stop.panel, stop.top, stop.bottom)
 
     def _dataset_for(self, settings: Settings):
@@ -125,6 +127,7 @@ class Tour:
                 panel.remove()
         self.screen.set_class(False, "-touring")
         self.teaching.tour = None
+        self.screen.learner.predicting.left_tour()
         if self.race is not None and self.race.is_current:
             self.race.focus_plot()
         else:

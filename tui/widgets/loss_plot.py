@@ -60,6 +60,15 @@ class LossPlot(LayeredPlot):
             self.total_steps = max(1, total_steps)
         self.refresh()
 
+    def cut(self, step: int) -> None:
+        """The run goes on from `step` (rewound): the curve after it, and its marks, are dropped."""
+        rows = self.history.rows()
+        self.history = History(HISTORY_ROWS)
+        for row in rows[rows[:, 0] <= step]:
+            self.history.append(*row)
+        self.marks = tuple(mark for mark in self.marks if mark <= step)
+        self.refresh()
+
     def set_optimum(self, loss: float | None) -> None:
         """L* is known (or not): the curve becomes log10(L − L*), from the first point on."""
         loss = loss if loss is not None and math.isfinite(loss) else None

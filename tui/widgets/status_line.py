@@ -77,6 +77,7 @@ class StatusLine(Widget):
         pace: str = "",
         note: str = "",
         optimum_loss: float | None = None,
+        rewound: str = "",
     ) -> None:
         parts: list[tuple[int, Text]] = []
 
@@ -89,7 +90,7 @@ class StatusLine(Widget):
 
         # priorities: the higher, the longer it stays as the line narrows
         step = snapshot.step if snapshot is not None else 0
-        part(9, "step", f"{step:,} / {total_steps:,}")
+        part(9, "step", f"{step:,} / {total_steps:,}" + (f" · {rewound}" if rewound else ""))  # rewound: tui/screens/rewind.py
         if snapshot is not None:
             if optimum_loss is not None and math.isfinite(snapshot.loss):
                 # the excess keeps moving while b crawls, when the loss itself reads the same for hundreds of steps

@@ -42,6 +42,7 @@ LEGAL = {
     "finish": {RUNNING, PAUSED, DONE},  # DONE: a frame posted before the end may arrive after it
     "diverge": {RUNNING, PAUSED, DIVERGED},
     "steer": {READY, PAUSED, RUNNING},
+    "rewind": {READY, PAUSED, DONE, DIVERGED},
 }
 """The states each transition may leave (`restart`, `pause`, `pull_ended` and `fail` may leave any)."""
 
@@ -137,6 +138,16 @@ class RunLife:
         self.note = ""
         self.run_id += 1
         return self.run_id
+
+    def rewind(self) -> None:
+        """An earlier step is shown (tui/screens/rewind.py): the run can go on from there, so it is paused."""
+        self._move("rewind", PAUSED)
+
+    def unrewind(self, state: RunState) -> None:
+        """Back at the run's end after rewinding: the state it had there (paused, done or diverged)."""
+        if self.state is not PAUSED or state not in (PAUSED, DONE, DIVERGED):
+            raise IllegalTransition(f"unrewind: {self.state} → {state} is not a change a run makes")
+        self.state = state
 
     def fail(self, note: str) -> None:
         """The run can't be built or a worker raised (from any state); `note` says why."""
