@@ -31,7 +31,7 @@ def fake_descent(steps: int, scale: float = 1.0):
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Counts the loop's runs and the loss reads, and makes the losses look as if they lived on a GPU."""
+    """Counts the loop's runs and the loss reads (one per frame, on every device)."""
     calls = {"run": 0, "read": [], "item": 0}
     run, read = PacedLoop.run, pace_module.read_losses
 
@@ -45,7 +45,6 @@ def counted(monkeypatch):
 
     monkeypatch.setattr(PacedLoop, "run", counting_run)
     monkeypatch.setattr(pace_module, "read_losses", counting_read)
-    monkeypatch.setattr(pace_module, "on_cpu", lambda snapshot: False)
     return calls
 
 
@@ -110,11 +109,27 @@ def test_read_losses_keeps_floats_and_reads_tensors_in_order():
     assert read_losses([[1.0], [2.0]]) == [[1.0], [2.0]]
 
 
-def test_frame_losses_on_a_cpu_read_each_step_and_empty_on_read():
+def test_frame_losses_keep_the_tensors_until_read_and_empty_on_read():
     losses = FrameLosses(["a", "b"])
     for snapshot in fake_descent(3):
         losses.add("a", snapshot)
     losses.add("b", FakeSnapshot(0, torch.tensor([0.75, 0.0], dtype=torch.float64)))
-    assert losses._pending["a"] == [1.0, 0.5, 1 / 3, 0.25]  # already floats: nothing left for the frame to read
+    assert all(isinstance(loss, torch.Tensor) for loss in losses._pending["a"])  # a step reads nothing
     assert losses.read() == {"a": [1.0, 0.5, 1 / 3, 0.25], "b": [0.75]}
     assert losses.read() == {"a": [], "b": []}
+
+
+def test_frame_losses_fold_a_long_wait_into_numbers(monkeypatch):
+    """A UI that draws nothing for long: every FOLD_EVERY steps the tensors gathered become numbers, in order."""
+    monkeypatch.setattr(pace_module, "FOLD_EVERY", 4)
+    losses = FrameLosses(["a"])
+    for snapshot in fake_descent(9):
+        losses.add("a", snapshot)
+    assert len(losses._pending["a"]) < 4 and len(losses._folded["a"]) == 8
+    assert losses.read() == {"a": [1 / (s + 1) for s in range(10)]}
+
+
+def test_read_losses_takes_snapshots_of_different_sizes():
+    """Racers whose models differ: their snapshots' tensors differ in length; each loss is still the first number."""
+    groups = [[torch.tensor([0.5, 1.0, 2.0])], [torch.tensor([0.25, 3.0]), 0.125]]
+    assert read_losses(groups) == [[0.5], [0.25, 0.125]]

@@ -157,41 +157,57 @@ class PacedLoop:
             next_frame = max(next_frame + frame_s, time.perf_counter())
 
 
-def on_cpu(snapshot) -> bool:
-    """Whether a snapshot's numbers live on the CPU, where reading a loss per step costs nothing."""
-    return snapshot.values.device.type == "cpu"
+FOLD_EVERY = 8192
+"""Pending losses read into numbers once this many gather for one racer (a UI that draws nothing for a long
+while must not hold a tensor per step)."""
 
 
 class FrameLosses:
     """The losses gathered for the next frame, per racer (a single run is one racer).
 
-    On a CPU each loss is read as it comes; on a GPU it stays there until the frame is posted, and every
-    racer's losses are read in one transfer: one device sync per frame, not one per step.
+    A step only keeps its snapshot's tensor (reading one loss costs ~1.7 µs, 3-5% of a step at 100 points);
+    every racer's losses are read when the frame is posted, in one stack and one transfer: on a GPU, one
+    device sync per frame, not one per step.
     """
 
     def __init__(self, names) -> None:
         self.names = list(names)
-        self._on_cpu: bool | None = None  # known from the first snapshot
         self._pending: dict[str, list] = {name: [] for name in self.names}
+        self._folded: dict[str, list[float]] = {name: [] for name in self.names}
 
     def add(self, name: str, snapshot) -> None:
-        if self._on_cpu is None:
-            self._on_cpu = on_cpu(snapshot)
-        self._pending[name].append(snapshot.values[0].item() if self._on_cpu else snapshot.values[0])
+        pending = self._pending[name]
+        pending.append(snapshot.values)
+        if len(pending) >= FOLD_EVERY:
+            self._folded[name] += _read(pending)
+            pending.clear()
 
     def read(self) -> dict[str, list[float]]:
         """Every racer's losses since the last read, as numbers; the gathered ones are dropped."""
-        groups = read_losses([self._pending[name] for name in self.names])
+        groups = read_losses([self._folded[name] + self._pending[name] for name in self.names])
         self._pending = {name: [] for name in self.names}
+        self._folded = {name: [] for name in self.names}
         return dict(zip(self.names, groups, strict=True))
 
 
 def read_losses(groups: list[list]) -> list[list[float]]:
-    """Each group's losses as numbers: floats pass through, device tensors are read in one transfer."""
-    on_device = [loss for group in groups for loss in group if not isinstance(loss, float)]
-    if not on_device:
-        return [list(group) for group in groups]
-    import torch  # only a run on a device gets here, long after torch is loaded
+    """Each group's losses as numbers: floats pass through; tensors (a loss, or a snapshot's values, whose first
+    number is the loss) are read in one transfer."""
+    read = iter(_read([loss for group in groups for loss in group]))
+    return [[next(read) for _ in group] for group in groups]
 
-    read = iter(torch.stack(on_device).tolist())
-    return [[loss if isinstance(loss, float) else next(read) for loss in group] for group in groups]
+
+def _read(losses: list) -> list[float]:
+    """`losses` as numbers, in order: floats as they are, the tensors' first numbers in one stack and one transfer."""
+    tensors = [loss for loss in losses if not isinstance(loss, float)]
+    if not tensors:
+        return list(losses)
+    import torch  # only a run gets here, long after torch is loaded
+
+    try:
+        stacked = torch.stack(tensors)  # every tensor alike: the common case, one call
+        firsts = stacked if stacked.dim() == 1 else stacked[:, 0]
+    except RuntimeError:  # racers whose snapshots differ in size
+        firsts = torch.cat([t.reshape(-1)[:1] for t in tensors])
+    read = iter(firsts.tolist())
+    return [loss if isinstance(loss, float) else next(read) for loss in losses]
