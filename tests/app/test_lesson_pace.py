@@ -142,3 +142,34 @@ def test_steps_that_come_in_bursts_read_as_their_average_rate(monkeypatch):
     loop.run(pace, take, post_frame, cancelled=lambda: clock.now > 20.0, finished=lambda: False)
     late = [rate for at, rate in rates if at > 5.0]
     assert late and all(rate == pytest.approx(251 / 1.5, rel=0.4) for rate in late)
+
+
+def test_turbo_draws_at_most_turbo_fps_frames_a_second_and_the_apps_fps_again_when_left(monkeypatch):
+    """Each frame holds the GIL the stepping thread needs: turbo draws fewer (TURBO_FPS), never more than --fps."""
+    clock = FakeTime(1e-4)
+    monkeypatch.setattr(pace_module, "time", clock)
+    loop, frames = PacedLoop(), []
+    pace = Pace(fps=20)
+    pace.turbo = True
+
+    def take() -> int:
+        clock.now += clock.step_s
+        if clock.now >= 4.0 and pace.turbo:
+            pace.toggle_turbo()  # `t` again after 4 s: back to a fixed pace and the app's 20 frames a second
+            pace.rate = 1e6
+        return 1
+
+    def post_frame(final: bool, rate: float) -> bool:
+        frames.append(clock.now)
+        loop.frame_drawn()
+        return True
+
+    loop.run(pace, take, post_frame, cancelled=lambda: clock.now >= 8.0, finished=lambda: False)
+    in_turbo = [t for t in frames if 1.0 <= t < 4.0]
+    after = [t for t in frames if 5.0 <= t < 8.0]
+    assert len(in_turbo) == pytest.approx(3 * pace_module.TURBO_FPS, abs=2)
+    assert len(after) == pytest.approx(3 * 20, abs=2)
+    assert Pace(fps=5).frame_s == Pace(fps=5, rate=1.0).frame_s == 0.2
+    slow = Pace(fps=5)
+    slow.toggle_turbo()
+    assert slow.frame_s == 0.2  # turbo never draws more often than --fps asks

@@ -16,6 +16,9 @@ DEFAULT_FPS, MAX_FPS = 20, 60
 """The app's frame rate (`--fps`): the UI is fed at most this many frames a second, whatever the step rate."""
 LITE_FPS = 10
 """`--lite`'s frame rate, for slow links."""
+TURBO_FPS = 10
+"""Turbo's frame rate, when the app's is higher: the UI holds the GIL while it draws a frame (a few ms of Python
+at 100×30), and the stepping thread waits that long; at 20 frames a second turbo made 0.7× `descent run`'s steps/s."""
 MIN_RATE, MAX_RATE = 0.25, 1e7
 """`-` goes down to a step every 4 s: the demo starts at 1.25/s, and slower than it must still be possible."""
 DEMO_SECONDS, DEMO_STEPS = 8.0, 1000
@@ -56,6 +59,11 @@ class Pace:
     @property
     def steps_per_frame(self) -> float:
         return self.rate / self.fps
+
+    @property
+    def frame_s(self) -> float:
+        """Seconds from one frame to the next: 1/fps, or 1/TURBO_FPS in turbo when that is longer."""
+        return 1.0 / (min(self.fps, TURBO_FPS) if self.turbo else self.fps)
 
     def faster(self) -> None:
         self.turbo = self.demo = False
@@ -112,12 +120,11 @@ class PacedLoop:
 
     def _run(self, pace, take, post_frame, cancelled, finished, limit) -> None:
         taken = 0
-        frame_s = 1.0 / pace.fps
         rate = 0.0
         self.rate = rate
         window = deque([(time.perf_counter(), 0)])  # (time, steps taken by then), the last RATE_WINDOW_S of them
         owed = 0.0
-        next_frame = window[0][0] + frame_s
+        next_frame = window[0][0] + pace.frame_s
         stop = False
         while not stop:
             budget = float("inf") if pace.turbo or limit is not None else None  # `n`'s one step goes at once, at any pace
@@ -154,7 +161,7 @@ class PacedLoop:
                 return
             if not pace.turbo and now < next_frame:
                 time.sleep(next_frame - now)
-            next_frame = max(next_frame + frame_s, time.perf_counter())
+            next_frame = max(next_frame + pace.frame_s, time.perf_counter())  # read each frame: `t` may come mid-run
 
 
 FOLD_EVERY = 8192
