@@ -11,7 +11,6 @@ from textual.worker import Worker
 
 from engine.settings.run_settings import Settings
 from tui.screens.exporter import WORKFLOW_BINDINGS, Exporter
-from tui.screens.help_screen import HelpScreen
 from tui.screens.insight import INSIGHT_BINDINGS, Insight
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.screens.run_driver import RunDriver
@@ -148,6 +147,7 @@ class MainScreen(Screen):
             self.focus_plot()
 
     def action_help(self) -> None:
+        from tui.screens.help_screen import HelpScreen  # its Markdown (markdown_it, pygments) loads on ?, not before the first paint
         self.app.push_screen(HelpScreen(self.BINDINGS))
 
     def action_faster(self) -> None:
