@@ -15,10 +15,8 @@ from pathlib import Path
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui.exports import delivery
-from tui.exports.atomic import ExportError, unused_name, write_new
-from tui.exports.folder import export_folder, export_settings
-from tui.screens.path_screen import PathScreen
+# What the keys write (tui.exports: delivery, atomic, folder; the path dialog) is imported when a key is pressed:
+# none of it is needed for the first screen, which waits for every import before it.
 
 DEFAULT_SETTINGS_FILE = "./descent.toml"
 
@@ -31,6 +29,8 @@ WORKFLOW_BINDINGS = [
 
 def default_export_folder() -> str:
     """A new folder's name: two exports in one second must not write into the same folder."""
+    from tui.exports.atomic import unused_name
+
     return unused_name(time.strftime("./descent-export-%Y%m%d-%H%M%S"))
 
 
@@ -63,6 +63,11 @@ class Exporter:
 
     def save_settings(self, settings) -> None:
         """Ask for a TOML file and save these settings to it (in a browser: a download, never a file on the server)."""
+        from tui.exports import delivery
+        from tui.exports.atomic import ExportError
+        from tui.exports.folder import export_settings
+        from tui.screens.path_screen import PathScreen
+
         if delivery.served():
             return delivery.deliver_settings(self.screen, settings)
 
@@ -84,6 +89,9 @@ class Exporter:
         """Ask for a folder and write settings, script and the history of `steps_done` steps into it, in a thread.
 
         `dataset`: the run's points, so a CSV that was a stream (a FIFO) is not waited for a second time."""
+        from tui.exports import delivery
+        from tui.screens.path_screen import PathScreen
+
         screen = self.screen
         if any(worker.group == "export" and not worker.is_finished for worker in screen.workers):
             screen.notify("an export is still being written", title="Export")
@@ -105,6 +113,9 @@ class Exporter:
 
     def _export(self, folder: Path, settings, steps_done: int, dataset=None) -> None:
         """In a thread: the descent runs again from the start, which can take a while for a long run."""
+        from tui.exports.atomic import ExportError
+        from tui.exports.folder import export_folder
+
         screen = self.screen
         from textual.worker import get_current_worker
 
@@ -128,6 +139,9 @@ class Exporter:
 
     def screenshot(self) -> None:
         """An SVG of the screen, beside the last export when there is one (in a browser: a download)."""
+        from tui.exports import delivery
+        from tui.exports.atomic import ExportError, write_new
+
         if delivery.served():
             return delivery.deliver_screenshot(self.screen)
         folder = self.last_export if self.last_export is not None and self.last_export.is_dir() else Path(".")
