@@ -16,7 +16,6 @@ from tui.cli.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
 from tui.key_order import KeysInOrder, split_escape
 from tui.screens.export_on_quit import may_quit, running_export
 from tui.screens.main_screen import MainScreen
-from tui.screens.preset_commands import preset_commands, race_preset_commands
 from tui.widgets.literal import visible
 from tui.workers.pace import DEFAULT_FPS
 
@@ -152,6 +151,8 @@ class DescentApp(App):
                     continue  # the palette already offers Quit
                 _, name, arguments = parse(binding.action)  # an action may take arguments: rewind(-1)
                 yield SystemCommand(binding.description, binding.tooltip, partial(getattr(screen, f"action_{name}"), *arguments))
+        from tui.screens.preset_commands import preset_commands, race_preset_commands  # the palette's, not the first paint's
+
         if isinstance(screen, MainScreen):
             yield from preset_commands(screen)
         elif isinstance(screen, RaceScreen):
