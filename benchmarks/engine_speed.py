@@ -96,12 +96,19 @@ def against_tutorial(args: argparse.Namespace) -> None:
 
 
 class Worker:
-    """This script in `--worker` mode, importing the engine of the checkout at `root`."""
+    """The checkout's own copy of this script in `--worker` mode, importing the engine of the checkout at `root`
+    (its copy imports the engine by that checkout's module paths: engine/ moved into rooms in issue 20)."""
 
     def __init__(self, root: Path) -> None:
         env = {**os.environ, "PYTHONPATH": str(root)}
+        script = root / "benchmarks" / "engine_speed.py"
         self.process = subprocess.Popen(
-            [sys.executable, str(HERE), "--worker"], cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            [sys.executable, str(script if script.is_file() else HERE), "--worker"],
+            cwd=root,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
 
     def run(self, points: int, device: str, steps: int, clock: str) -> float:
@@ -126,7 +133,7 @@ def serve() -> None:
 
 def against_checkout(args: argparse.Namespace) -> None:
     old_root, new_root = Path(args.against).resolve(), HERE.parent.parent
-    if not (old_root / "engine" / "descend.py").is_file():
+    if not any((old_root / "engine" / where).is_file() for where in ("descend.py", "descent/descend.py")):
         raise SystemExit(f"engine_speed: --against {args.against}: no engine/descent/descend.py there; give a checkout of the project")
     # A second worker on the old checkout: old/old, the same code against itself, is this machine's noise
     # floor, printed beside new/old so a ratio a few % off 1 can be read as a change or as noise.
