@@ -62,8 +62,8 @@ class RunDriver:
         screen.learner.rewind.reset()
         screen.insight.reset(settings)
         fit = screen.fit
-        if dataset is not None and not fit.curve_x.size:
-            fit.show_data(dataset.x, dataset.y)
+        if dataset is not None and not fit.shows(dataset):
+            fit.show_data(dataset.x, dataset.y)  # at once, before the worker's DataReady: the first screen has its points
         fit.show_fit(None)
         fit.show_optimum(None)
         shown = screen.life.points_shown
@@ -170,7 +170,8 @@ class RunDriver:
         if screen.life.is_current(message.run_id):
             screen.life.note = ""  # what a stream's wait said is over
             dataset = screen.dataset = message.dataset
-            screen.fit.show_data(dataset.x, dataset.y)
+            if not screen.fit.shows(dataset):
+                screen.fit.show_data(dataset.x, dataset.y)
             screen.fit.set_labels(getattr(dataset, "x_name", "x"), getattr(dataset, "y_name", "y"))  # a CSV's column names
             screen.panel.show_dataset(dataset)
             screen.call_after_refresh(screen.life.points_shown.set)  # now torch may load

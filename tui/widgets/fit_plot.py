@@ -59,13 +59,17 @@ class FitPlot(LayeredPlot):
     @property
     def points_layer(self) -> np.ndarray | None:
         """The points as drawn: braille dot bits per canvas cell (rows × columns, top row first)."""
-        return self._points[1] if self._points is not None else None
+        return self._points[1][0] if self._points is not None else None
 
     def set_labels(self, x_label: str, y_label: str) -> None:
         """The axes' names (a CSV's column names)."""
         if (x_label, y_label) != (self.x_label, self.y_label):
             self.x_label, self.y_label = x_label, y_label
             self.refresh()
+
+    def shows(self, dataset) -> bool:
+        """Whether these are the points drawn (the same arrays, not a copy)."""
+        return self._x is dataset.x and self._y is dataset.y
 
     def show_data(self, x: np.ndarray, y: np.ndarray) -> None:
         """New points: forget the old fit and optimum."""
@@ -143,21 +147,29 @@ class FitPlot(LayeredPlot):
         picture.keep_legend(LEGEND)
         self.layer_style = picture.style_before("fit") or self._fallback(FIT_COLOR)
         if self._shown is not None and len(self._x) and picture.canvas is not None:
-            picture.draw(self._points_for(picture.canvas), picture.style_before("points") or self._fallback(POINT_COLOR), under=True)
+            points, sparse = self._points_for(picture.canvas)
+            # A few points, one glyph each, are drawn last: over the least-squares line and the moving fit, which
+            # pass under them (a CSV of 10 rows lies on its own line; drawn first, it vanished under it). A cloud
+            # (more points than cells) goes under the lines instead, or it would hide them.
+            picture.draw(points, picture.style_before("points") or self._fallback(POINT_COLOR), under=not sparse)
+            if sparse:
+                picture.on_top = points > 0
         return picture
 
     def _fallback(self, color: str) -> Style:
         """A layer's style when the legend (whose marker carries it) has no room to be drawn."""
         return Style() if self.monochrome else FALLBACK_STYLES[color]
 
-    def _points_for(self, canvas: Canvas) -> np.ndarray:
-        """The points binned to this canvas's dots: O(N), so done once per data and canvas size, not per repaint."""
+    def _points_for(self, canvas: Canvas) -> tuple[np.ndarray, bool]:
+        """The points binned to this canvas's dots, and whether they are sparse (a glyph each): O(N), so done once
+        per data and canvas size, not per repaint."""
         key = (canvas.rows, canvas.columns, self._shown, id(self._x))
         if self._points is None or self._points[0] != key:
             bits = braille_bits(self._x, self._y, canvas.columns, canvas.rows, self._shown[:2], self._shown[2:])
-            if len(self._x) <= canvas.columns * canvas.rows // SPARSE_CELLS_PER_POINT:
+            sparse = len(self._x) <= canvas.columns * canvas.rows // SPARSE_CELLS_PER_POINT
+            if sparse:
                 # Few points: one lit dot each reads as noise beside the braille line, so each occupied
                 # cell shows the legend's ⠶ instead (a point is then as visible as plotext's "•").
                 bits = np.where(bits > 0, POINT_GLYPH_BITS, 0)
-            self._points = key, points_layer(bits)
+            self._points = key, (points_layer(bits), sparse)
         return self._points[1]

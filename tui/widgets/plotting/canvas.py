@@ -49,6 +49,8 @@ class Picture:
         self.strips = [to_strip(row) for row in self.cells]
         self.legend: np.ndarray | None = None
         """Canvas cells of the legend (rows × columns, True = legend): layers leave them alone."""
+        self.on_top: np.ndarray | None = None
+        """Canvas cells drawn last (rows × columns, True = kept): the moving layer passes under them (a few points)."""
 
     def keep_legend(self, labels: list[str]) -> None:
         """Mark the legend's cells (the rows holding these labels, from the canvas's left to the label's end)."""
@@ -85,7 +87,7 @@ class Picture:
     def draw(self, layer: np.ndarray, style: Style, under: bool = False) -> None:
         """Put braille `layer` (canvas rows × columns of dot bits, top row first) into the canvas for good.
 
-        `under`: only into blank cells, as if drawn before what is there (the points go under the lines)."""
+        `under`: only into blank cells, as if drawn before what is there (a cloud of points under the lines)."""
         canvas = self.canvas
         if canvas is None:
             return
@@ -107,6 +109,8 @@ class Picture:
         bits = layer[y - canvas.top]
         if self.legend is not None:
             bits = np.where(self.legend[y - canvas.top], 0, bits)
+        if self.on_top is not None:
+            bits = np.where(self.on_top[y - canvas.top], 0, bits)
         columns = np.flatnonzero(bits)
         if not len(columns):
             return self.strips[y]
