@@ -42,6 +42,8 @@ KEYS = {
     "left": b"\x1b[D",
     "pageup": b"\x1b[5~",
     "pagedown": b"\x1b[6~",
+    "home": b"\x1b[H",
+    "end": b"\x1b[F",
     "ctrl+c": b"\x03",
 }
 """Named keys as a terminal (xterm) sends them; anything else is sent as the characters typed."""

@@ -8,13 +8,13 @@ from tests.e2e.conftest import STUDY
 from tests.e2e.terminal import Box, Terminal, box_titled, plot_text
 from tui.widgets.fit_plot import POINT_GLYPH_BITS
 
-POINT = chr(0x2800 + POINT_GLYPH_BITS)
 LEGEND_ENTRY = re.compile(r"\S\S (points|least squares|fit)\b")
 
 
 def points_drawn(fit: Box) -> int:
-    """Cells showing a point in the fit's canvas, the legend's own markers left out."""
-    return sum(LEGEND_ENTRY.sub("", row).count(POINT) for row in fit.canvas)
+    """Cells showing a point (its ⠶, maybe with a line's dots added) in the fit's canvas, the legend's own markers left out."""
+    cells = (ord(char) for row in fit.canvas for char in LEGEND_ENTRY.sub("", row))
+    return sum(1 for code in cells if 0x2800 <= code <= 0x28FF and code & POINT_GLYPH_BITS == POINT_GLYPH_BITS)
 
 
 @pytest.mark.slow

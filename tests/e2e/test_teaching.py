@@ -55,7 +55,7 @@ def test_an_lr_past_its_limit_is_flagged_as_it_is_typed(size):
     with Terminal(columns=size[0], rows=size[1]) as term:
         term.wait_for("ready  step 0")
         term.click_text("0.0001")  # the lr field's value (the first 0.0001 on screen)
-        term.press(*["backspace"] * 8, "0.001")
+        term.press("end", *["backspace"] * 8, "0.001")
         term.wait_until(lambda: re.search(r"lr 0\.001 is above", term.text()), "the typed lr to be flagged")
         assert "step 0 / 1,000" in term.text()  # before Enter, before any run
         term.press("escape", "q")

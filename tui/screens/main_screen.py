@@ -15,6 +15,7 @@ from tui.screens.help_screen import HelpScreen
 from tui.screens.insight import INSIGHT_BINDINGS, Insight
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.screens.run_driver import RunDriver
+from tui.screens.screen_fit import FitsTerminal
 from tui.screens.teaching import TEACHING_BINDINGS, Teaching
 from tui.screens.valley_keys import VALLEY_BINDINGS, Valley
 from tui.widgets.analysis_panel import AnalysisPanel
@@ -34,10 +35,9 @@ MIN_WIDTH, MIN_HEIGHT = 60, 18
 """Below this the plots have no room for their axes: the screen says what it needs instead."""
 
 
-class MainScreen(Screen):
-    """One run at a time: its life (RunState and transitions) is `self.life`."""
+class MainScreen(FitsTerminal, Screen):
+    """One run at a time: its life (RunState and transitions) is `self.life`; breakpoints, footer keys, n: FitsTerminal."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = ""  # never a field: letters go to a field only when the person moved there (on_screen_resume)
     BINDINGS = [
         Binding("space", "run_pause", "Run", tooltip="run the descent, or pause it", id="run-pause"),
@@ -128,12 +128,6 @@ class MainScreen(Screen):
             self.driver.start_run()
         elif life.state is RunState.ERROR:
             self.notify(life.note, title="Can't run", severity="error")
-
-    def action_step(self) -> None:
-        if not self.life.steppable:
-            return
-        self.pause()
-        self.driver.start_run(limit=1)
 
     def action_reset(self) -> None:
         self.prepare_run(self.settings.with_changes(start=self.settings.start + 1), self.dataset, run=self.life.running)

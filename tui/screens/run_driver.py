@@ -241,8 +241,10 @@ class RunDriver:
         note = screen.note or screen.insight.note(screen.state, screen.settings)
         optimum = screen.insight.optimum
         best = None if optimum is None else optimum.loss
+        warning = not screen.note and screen.insight.warns(screen.state, screen.settings)  # an lr past its limit: first, any width
         screen.status.show(
-            screen.state, screen.snapshot, screen.settings.steps, screen.rate, device, pace, note, optimum_loss=best, rewound=rewound
+            screen.state, screen.snapshot, screen.settings.steps, screen.rate, device, pace, note,
+            optimum_loss=best, rewound=rewound, warning=warning,
         )
 
     def worker_failed(self, event: Worker.StateChanged) -> None:

@@ -33,21 +33,10 @@ TEACHING_BINDINGS = [
     # (a click on the plot, Escape out of a field) and nothing there takes them. Outside the tour they do nothing.
     # Priority: while the tour runs its keys win over the focused plot's (the landscape moves its start with the arrows),
     # except in a field, where → ← move the cursor (`takes_tour_key`). Outside the tour they pass on to the focused widget.
-    Binding(
-        "right,pagedown", "tour_next", "Next stop", tooltip="during the tour: the next stop", id="tour-next", show=False, priority=True
-    ),
-    Binding(
-        "left,pageup", "tour_back", "Previous stop", tooltip="during the tour: the previous stop", id="tour-back", show=False, priority=True
-    ),
-    Binding(
-        "escape",
-        "tour_leave",
-        "Leave tour",
-        tooltip="during the tour: leave it, the screen as it is",
-        id="tour-leave",
-        show=False,
-        priority=True,
-    ),
+    # The footer names them during the tour (tui/screens/footer_keys.py).
+    Binding("right,pagedown", "tour_next", "Next stop", tooltip="during the tour: the next stop", id="tour-next", priority=True),
+    Binding("left,pageup", "tour_back", "Back", tooltip="during the tour: the previous stop", id="tour-back", priority=True),
+    Binding("escape", "tour_leave", "Leave tour", tooltip="during the tour: leave it, the screen as it is", id="tour-leave", priority=True),
     *REWIND_BINDINGS,
 ]
 TOUR_ACTIONS = ("tour_next", "tour_back", "tour_leave")

@@ -13,11 +13,17 @@ from tui.widgets.plotting.ticks import CHROME_ROWS, even_axis
 CURVE_SAMPLES = 48
 POINT_COLOR, FIT_COLOR, OPTIMUM_COLOR = "cyan", "orange", "gray"
 LEGEND_MARKER = "⠶"
-"""The legend's marker for the layers drawn here (plotext's braille marker can't be a legend's)."""
+"""The legend's marker for the points (plotext's braille marker can't be a legend's): the glyph each point is drawn with."""
+FIT_LEGEND_MARKER = "⠤"
+"""The legend's marker for the fitted line: a dash of dots, unlike the points' ⠶, so without colour (NO_COLOR) the
+legend still tells them apart (the least-squares line's is plotext's ▞)."""
 SPARSE_CELLS_PER_POINT = 1
 """Data this sparse (at most one point per canvas cell on average) is drawn a cell per point, not a dot per point."""
 POINT_GLYPH_BITS = 0x36
 """⠶: braille dots 2, 3, 5 and 6, the legend's marker for the points."""
+ON_TOP_COLUMNS = 2
+"""Points are drawn over the lines when there is at most one per this many canvas columns: the lines keep most of
+their cells. Denser points go under them (the tutorial's 100 points on an 80-column screen)."""
 FALLBACK_STYLES = {POINT_COLOR: Style(color="cyan"), FIT_COLOR: Style(color="dark_orange")}
 LEGEND = ["points", "least squares", "fit"]
 
@@ -140,7 +146,7 @@ class FitPlot(LayeredPlot):
             if self._optimum is not None:
                 plt.plot(self._curve_x.tolist(), self._optimum.tolist(), color=self.color(OPTIMUM_COLOR), label="least squares")
             if self._fit is not None:
-                plt.plot(*corner, marker=LEGEND_MARKER, color=self.color(FIT_COLOR), label="fit")
+                plt.plot(*corner, marker=FIT_LEGEND_MARKER, color=self.color(FIT_COLOR), label="fit")
             plt.xlim(x_lo, x_hi)
             plt.ylim(y_lo, y_hi)
         picture = Picture(plt.build(), *self.size)
@@ -148,11 +154,12 @@ class FitPlot(LayeredPlot):
         self.layer_style = picture.style_before("fit") or self._fallback(FIT_COLOR)
         if self._shown is not None and len(self._x) and picture.canvas is not None:
             points, sparse = self._points_for(picture.canvas)
-            # A few points, one glyph each, are drawn last: over the least-squares line and the moving fit, which
-            # pass under them (a CSV of 10 rows lies on its own line; drawn first, it vanished under it). A cloud
-            # (more points than cells) goes under the lines instead, or it would hide them.
-            picture.draw(points, picture.style_before("points") or self._fallback(POINT_COLOR), under=not sparse)
-            if sparse:
+            # A few points (at most one per ON_TOP_COLUMNS columns), a glyph each, are drawn last: over the least-squares
+            # line, and the moving fit adds its dots to their glyphs (a CSV of 10 rows lies on its own line: drawn
+            # first, 8 of its 10 points vanished under it). More points go under the lines, or they would hide them.
+            on_top = sparse and len(self._x) * ON_TOP_COLUMNS <= picture.canvas.columns
+            picture.draw(points, picture.style_before("points") or self._fallback(POINT_COLOR), under=not on_top)
+            if on_top:
                 picture.on_top = points > 0
         return picture
 
