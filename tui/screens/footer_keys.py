@@ -117,4 +117,3 @@ def footer_bindings(active: dict[str, ActiveBinding], width: int, key_display, s
             active_binding = active_binding._replace(binding=dataclasses.replace(binding, show=show))
         fitted[key] = active_binding
     return fitted
-

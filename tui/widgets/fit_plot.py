@@ -127,9 +127,7 @@ class FitPlot(LayeredPlot):
     def build_picture(self, theme: str) -> Picture:
         """plotext draws the axes, the legend and the least-squares line; the points are drawn in under them."""
         plt = self.plt
-        plt.title("fit")
-        plt.xlabel(self.x_label)
-        plt.ylabel(self.y_label)
+        plt.title(f"fit: {self.y_label} against {self.x_label}")  # the axes' names here, not in a row of their own
         self._shown = None
         if self._limits is not None:
             x_lo, x_hi, y_lo, y_hi = self._limits

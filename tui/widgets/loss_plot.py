@@ -125,12 +125,11 @@ class LossPlot(LayeredPlot):
 
     def build_picture(self, theme: str) -> Picture:
         plt = self.plt
+        # the axes' names in the title, not in a row of their own: at 80×24 that row is a row of curve
         if self.optimum_loss is None:
-            plt.title("loss (log10)")
+            plt.title("log10 loss by step")
         else:
-            plt.title(f"loss above its optimum L* = {self.optimum_loss:.4g} (log10)")
-        plt.xlabel("step")
-        plt.ylabel(self.label)
+            plt.title(f"log10(L−L*) by step; L* = {self.optimum_loss:.4g}")  # plotext drops a title wider than the plot
         plt.xlim(0, self.total_steps)
         self._shown = None
         if self._limits is not None:
