@@ -1,6 +1,16 @@
-"""Files the real-terminal tests give `descent`."""
+"""Files the real-terminal tests give `descent`; every test here is marked e2e (`pytest -m e2e` runs only these)."""
+
+from pathlib import Path
 
 import pytest
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
 
 STUDY = [(1, 52), (2, 55), (3, 61), (4, 64), (5, 70), (6, 71), (7, 78), (8, 80), (9, 86), (10, 90)]
 """Ten students' hours of study and their scores: increasing, so no point lies under the legend (top left)."""

@@ -54,7 +54,8 @@ def test_n_steps_phase_by_phase_in_the_code_pane_whatever_view_is_toggled():
 def test_an_lr_past_its_limit_is_flagged_as_it_is_typed(size):
     with Terminal(columns=size[0], rows=size[1]) as term:
         term.wait_for("ready  step 0")
-        term.click_text("0.0001")  # the lr field's value (the first 0.0001 on screen)
+        row = term.wait_until(lambda: next(((y,) for y, line in enumerate(term.lines()) if line.startswith("lr ")), None), "the lr field")
+        term.click(15, row[0])  # in the lr field's value
         term.press("end", *["backspace"] * 8, "0.001")
         term.wait_until(lambda: re.search(r"lr 0\.001 is above", term.text()), "the typed lr to be flagged")
         assert "step 0 / 1,000" in term.text()  # before Enter, before any run

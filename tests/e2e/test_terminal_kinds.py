@@ -57,7 +57,7 @@ def test_the_fit_keeps_8_rows_with_a_panel_open_at_80x24(key):
         term.wait_for(READY)
         term.press(key)
         term.wait_for(PANELS[key])
-        fit = box_titled(term.lines(), "fit")
-        assert fit is not None and fit.rows >= 8, term.text()
+        # a wait, not one look: the terminal may show a frame half repainted while the layout moves
+        term.wait_until(lambda: (fit := box_titled(term.lines(), "fit")) is not None and fit.rows >= 8, "8 rows of fit", timeout=20)
         term.press("q")
         assert term.wait_exit() == 0
