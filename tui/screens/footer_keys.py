@@ -117,3 +117,10 @@ def footer_bindings(active: dict[str, ActiveBinding], width: int, key_display, s
             active_binding = active_binding._replace(binding=dataclasses.replace(binding, show=show))
         fitted[key] = active_binding
     return fitted
+
+
+def fitted_active_bindings(screen) -> dict[str, ActiveBinding]:
+    """MainScreen.active_bindings: Textual's, with `show` fitted to the screen's width (a property of the screen)."""
+    from textual.screen import Screen
+
+    return footer_bindings(Screen.active_bindings.fget(screen), screen.size.width, screen.app.get_key_display, screen)

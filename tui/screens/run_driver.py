@@ -152,6 +152,12 @@ class RunDriver:
         )
         self.show_status()
 
+    def step(self) -> None:
+        """One whole step (pauses a running descent)."""
+        if self.screen.life.steppable:
+            self.pause()
+            self.start_run(limit=1)
+
     def pause(self) -> None:
         screen = self.screen
         screen.workers.cancel_group(screen, "run")

@@ -66,6 +66,10 @@ class Teaching:
         self.tour = Tour(self.screen, self)
         self.tour.start(index)
 
+    def check_action(self, action: str, focused) -> bool:
+        """The screen's check_action: the tour's keys are priority bindings, the tour's only while it runs."""
+        return self.takes_tour_key(focused) if action in TOUR_ACTIONS else True
+
     def takes_tour_key(self, focused) -> bool:
         """Whether the tour's keys (→ ← PgDn PgUp Escape) are the tour's now: while it runs, unless a field has the focus."""
         if self.tour is None:
@@ -166,7 +170,7 @@ class Teaching:
         why = supports_phases(problem)
         if why is not None:
             screen.notify(f"{why}: n takes the whole step", title="Code", timeout=3)
-            screen.step_once()
+            screen.driver.step()
             return
         if screen.life.running:
             screen.pause()
@@ -187,7 +191,7 @@ class Teaching:
         elif phase.name == "update":
             code.phases = None  # the pane keeps showing the update until the next n
             screen.fit.show_residuals(None)  # they were to the line before the update
-            screen.step_once()
+            screen.driver.step()
 
     def _end_walk(self) -> None:
         if self.code is not None:
