@@ -6,14 +6,14 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 from textual.worker import Worker
 
 from engine.settings.run_settings import Settings
 from tui.screens.exporter import WORKFLOW_BINDINGS, Exporter
-from tui.screens.footer_keys import fitted_active_bindings
 from tui.screens.help_screen import HelpScreen
 from tui.screens.insight import INSIGHT_BINDINGS, Insight
+from tui.screens.key_rules import FittedFooter, checked_action, fitted_active_bindings, step_or_phase
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.screens.run_driver import RunDriver
 from tui.screens.teaching import TEACHING_BINDINGS, Teaching
@@ -39,8 +39,8 @@ class MainScreen(Screen):
     """One run at a time: its life (RunState and transitions) is `self.life`."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-cramped"), (80, "-narrow"), (100, "-wide")]  # -cramped: the panel steps aside (app.tcss)
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # -short: under 24 rows the fit's 8 rows can't be kept
-    active_bindings = property(fitted_active_bindings)  # the footer names the keys the width holds, the lesson's first
+    active_bindings = property(fitted_active_bindings)  # key_rules.py: the footer's keys, the tour's, n
+    check_action, action_step = checked_action, step_or_phase
     AUTO_FOCUS = ""  # never a field: letters go to a field only when the person moved there (on_screen_resume)
     BINDINGS = [
         Binding("space", "run_pause", "Run", tooltip="run the descent, or pause it", id="run-pause"),
@@ -88,7 +88,7 @@ class MainScreen(Screen):
                 yield AutogradPanel(id="autograd")
         yield StatusLine(id="status")
         yield Static("", id="too-small")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         # looked up once: a query per frame is measurable time taken from the run
@@ -131,13 +131,6 @@ class MainScreen(Screen):
             self.driver.start_run()
         elif life.state is RunState.ERROR:
             self.notify(life.note, title="Can't run", severity="error")
-
-    def action_step(self) -> None:
-        if not self.teaching.step_key():  # the code pane shows: n takes a phase, whichever view has the focus
-            self.driver.step()
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        return self.teaching.check_action(action, self.focused)  # the tour's keys: only during the tour, never in a field
 
     def action_reset(self) -> None:
         self.prepare_run(self.settings.with_changes(start=self.settings.start + 1), self.dataset, run=self.life.running)
@@ -294,7 +287,6 @@ class MainScreen(Screen):
 
     # ── a terminal too small to draw in ──────────────────────────────────────
     def on_resize(self) -> None:
-        self.refresh_bindings()  # the footer names as many keys as the new width holds
         width, height = self.size
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(too_small, "-too-small")

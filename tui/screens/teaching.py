@@ -66,10 +66,6 @@ class Teaching:
         self.tour = Tour(self.screen, self)
         self.tour.start(index)
 
-    def check_action(self, action: str, focused) -> bool:
-        """The screen's check_action: the tour's keys are priority bindings, the tour's only while it runs."""
-        return self.takes_tour_key(focused) if action in TOUR_ACTIONS else True
-
     def takes_tour_key(self, focused) -> bool:
         """Whether the tour's keys (→ ← PgDn PgUp Escape) are the tour's now: while it runs, unless a field has the focus."""
         if self.tour is None:
