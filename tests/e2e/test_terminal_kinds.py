@@ -46,7 +46,7 @@ def test_a_resize_steps_the_panel_aside_keeps_the_fit_and_comes_back():
         assert term.wait_exit() == 0
 
 
-PANELS = {"y": "lr_max", "a": "autograd", "c": "n: one"}
+PANELS = {"y": "lr_max", "a": "Autograd", "c": "n: one"}
 """A key that opens a panel at 80×24, and words that show once it is open."""
 
 
