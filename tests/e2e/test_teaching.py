@@ -18,7 +18,10 @@ def test_the_tour_with_data_goes_through_every_stop_and_ends_on_the_files_points
         term.wait_for(f"stop 1/{STOPS}")
         for stop in range(2, STOPS + 1):
             if stop == 6:
-                # stop 5 runs on the landscape; l l hides it and shows it again, which gives it the focus: → is still the tour's
+                # stop 5 asks a prediction first (3: over 90% left), then runs on the landscape; l l hides the landscape
+                # and shows it again, which gives it the focus: → is still the tour's
+                term.wait_for("1–4 answer")
+                term.press("3")
                 term.wait_for("running")
                 term.press("l", "l")
             term.press("right")

@@ -71,8 +71,9 @@ class Teaching:
         if self.tour is None:
             return False
         from tui.widgets.parameter_panel import ParameterPanel
+        from tui.widgets.prediction_panel import PredictionPanel  # a question asked: Esc or → skips it (tui/screens/prediction.py)
 
-        return focused is None or not any(isinstance(node, ParameterPanel) for node in focused.ancestors_with_self)
+        return focused is None or not any(isinstance(node, (ParameterPanel, PredictionPanel)) for node in focused.ancestors_with_self)
 
     def step_key(self) -> bool:
         """n while the code pane shows: its next phase, whatever has the focus (True); else False, a whole step."""
