@@ -29,6 +29,7 @@ class DescentApp(App):
     """Watch gradient descent fit a line, live."""
 
     CSS_PATH = "app.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # a screen under 24 rows is -short: the fit's 8 rows can't be kept
     TITLE = "descent"
     # ctrl+c quits, as in any command: Textual 8 only hints at q, and copies in a field (a priority binding wins over that)
     BINDINGS = [Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True, system=True)]

@@ -46,8 +46,8 @@ async def test_the_fit_plot_carries_a_csvs_column_names_and_the_panel_its_facts(
         await pilot.pause()
         fit = app.screen.fit
         assert (fit.x_label, fit.y_label) == ("height", "weight")
-        bottom = "".join(char for row in fit.picture.cells[-2:] for char, _ in row)
-        assert "height" in bottom and "weight" in bottom
+        title = "".join(char for char, _ in fit.picture.cells[0])  # the axes' names are in the title (a row of canvas more)
+        assert "weight against height" in title
         facts = str(app.screen.query_one("#data-facts").render())
         assert "heights.csv" in facts and "4" in facts and "150 … 185" in facts
         assert not app.screen.panel._rows["points"].display

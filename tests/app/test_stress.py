@@ -85,6 +85,7 @@ async def test_mashing_keys_while_running_leaves_the_app_alive_and_consistent(in
         await pilot.press("escape", "escape")
         screen = app.screen
         screen.panel.set_applied(screen.settings)
+        screen.teaching.show_code(False)  # a `c` among the keys: with the code pane shown n walks a step phase by phase
         screen.focus_plot()
         await wait_until(pilot, lambda: screen.state in STATES - {"loading"}, what="a settled state")
         if screen.state == "running":

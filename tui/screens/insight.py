@@ -38,7 +38,7 @@ INSIGHT_BINDINGS = [
     Binding(
         "a",
         "toggle_autograd",
-        "Grads",
+        "Grad",
         tooltip="autograd's graph from torch, the chain rule in numbers, and ∂L/∂k, ∂L/∂b beside the formulas, instead of the loss",
         id="autograd",
     ),
@@ -167,12 +167,16 @@ class Insight:
         self.show(settings)
 
     def note(self, state: RunState, settings) -> str:
-        """The status note before a run, or while paused: the lr warning when lr > lr_max, else what float32 did to the data."""
-        if state not in (RunState.READY, RunState.PAUSED, RunState.DONE):
+        """The status note: an lr typed past its limit in any state; before a run or paused, the lr's warning or float32's note."""
+        if state not in (RunState.READY, RunState.PAUSED, RunState.DONE) and not self.typed_warning:
             return ""
         warning = self.typed_warning or (self._warning(settings.lr, settings) if state is not RunState.DONE else None)
         cast = getattr(self.problem, "cast", None)
         return warning or (cast.note() if cast is not None else None) or ""
+
+    def warns(self, state: RunState, settings) -> bool:
+        """Whether the status note is an lr warning: it then comes first on the status line, at any width."""
+        return bool(self.typed_warning) or (state in (RunState.READY, RunState.PAUSED) and self._warning(settings.lr, settings) is not None)
 
     def typed_lr(self, text: str, settings) -> None:
         """An lr typed above lr_max warns at once, before Enter and before the run."""

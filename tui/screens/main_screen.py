@@ -6,12 +6,13 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 from textual.worker import Worker
 
 from engine.settings.run_settings import Settings
 from tui.screens.exporter import WORKFLOW_BINDINGS, Exporter
 from tui.screens.insight import INSIGHT_BINDINGS, Insight
+from tui.screens.key_rules import FittedFooter, checked_action, fitted_active_bindings, step_or_phase
 from tui.screens.pace_keys import HELP_QUIT_BINDINGS, PACE_BINDINGS
 from tui.screens.run_driver import RunDriver
 from tui.screens.teaching import TEACHING_BINDINGS, Teaching
@@ -36,7 +37,9 @@ MIN_WIDTH, MIN_HEIGHT = 60, 18
 class MainScreen(Screen):
     """One run at a time: its life (RunState and transitions) is `self.life`."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-cramped"), (80, "-narrow"), (100, "-wide")]  # -cramped: the panel steps aside (app.tcss)
+    active_bindings = property(fitted_active_bindings)  # key_rules.py: the footer's keys, the tour's, n
+    check_action, action_step = checked_action, step_or_phase
     AUTO_FOCUS = ""  # never a field: letters go to a field only when the person moved there (on_screen_resume)
     BINDINGS = [
         Binding("space", "run_pause", "Run", tooltip="run the descent, or pause it", id="run-pause"),
@@ -84,7 +87,7 @@ class MainScreen(Screen):
                 yield AutogradPanel(id="autograd")
         yield StatusLine(id="status")
         yield Static("", id="too-small")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittedFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         # looked up once: a query per frame is measurable time taken from the run
@@ -127,12 +130,6 @@ class MainScreen(Screen):
             self.driver.start_run()
         elif life.state is RunState.ERROR:
             self.notify(life.note, title="Can't run", severity="error")
-
-    def action_step(self) -> None:
-        if not self.life.steppable:
-            return
-        self.pause()
-        self.driver.start_run(limit=1)
 
     def action_reset(self) -> None:
         self.prepare_run(self.settings.with_changes(start=self.settings.start + 1), self.dataset, run=self.life.running)

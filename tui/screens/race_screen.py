@@ -161,6 +161,7 @@ class RaceScreen(Screen):
         fit.show_data(message.dataset.x, message.dataset.y)
         model = message.racers[0].problem.model
         fit.show_optimum(None if message.optimum is None else model.curve(message.optimum.vector, fit.curve_x))
+        self.loss.set_optimum(None if message.optimum is None else message.optimum.loss)  # L* known: the plot shows L − L*
         run = self.life.ready()
         first = {r.name: r.latest for r in message.racers}
         self._draw(first, {n: [0] for n in first}, {n: [s.loss] for n, s in first.items()})

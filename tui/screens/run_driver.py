@@ -62,8 +62,8 @@ class RunDriver:
         screen.learner.rewind.reset()
         screen.insight.reset(settings)
         fit = screen.fit
-        if dataset is not None and not fit.curve_x.size:
-            fit.show_data(dataset.x, dataset.y)
+        if dataset is not None and not fit.shows(dataset):
+            fit.show_data(dataset.x, dataset.y)  # at once, before the worker's DataReady: the first screen has its points
         fit.show_fit(None)
         fit.show_optimum(None)
         shown = screen.life.points_shown
@@ -152,6 +152,12 @@ class RunDriver:
         )
         self.show_status()
 
+    def step(self) -> None:
+        """One whole step (pauses a running descent)."""
+        if self.screen.life.steppable:
+            self.pause()
+            self.start_run(limit=1)
+
     def pause(self) -> None:
         screen = self.screen
         screen.workers.cancel_group(screen, "run")
@@ -170,7 +176,8 @@ class RunDriver:
         if screen.life.is_current(message.run_id):
             screen.life.note = ""  # what a stream's wait said is over
             dataset = screen.dataset = message.dataset
-            screen.fit.show_data(dataset.x, dataset.y)
+            if not screen.fit.shows(dataset):
+                screen.fit.show_data(dataset.x, dataset.y)
             screen.fit.set_labels(getattr(dataset, "x_name", "x"), getattr(dataset, "y_name", "y"))  # a CSV's column names
             screen.panel.show_dataset(dataset)
             screen.call_after_refresh(screen.life.points_shown.set)  # now torch may load
@@ -240,8 +247,10 @@ class RunDriver:
         note = screen.note or screen.insight.note(screen.state, screen.settings)
         optimum = screen.insight.optimum
         best = None if optimum is None else optimum.loss
+        warning = not screen.note and screen.insight.warns(screen.state, screen.settings)  # an lr past its limit: first, any width
         screen.status.show(
-            screen.state, screen.snapshot, screen.settings.steps, screen.rate, device, pace, note, optimum_loss=best, rewound=rewound
+            screen.state, screen.snapshot, screen.settings.steps, screen.rate, device, pace, note,
+            optimum_loss=best, rewound=rewound, warning=warning,
         )
 
     def worker_failed(self, event: Worker.StateChanged) -> None:

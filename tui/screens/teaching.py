@@ -31,11 +31,15 @@ TEACHING_BINDINGS = [
     ),
     # The tour's panel has these keys while it has the focus; here they serve when the focus went elsewhere
     # (a click on the plot, Escape out of a field) and nothing there takes them. Outside the tour they do nothing.
-    Binding("right,pagedown", "tour_next", "Next stop", tooltip="during the tour: the next stop", id="tour-next", show=False),
-    Binding("left,pageup", "tour_back", "Previous stop", tooltip="during the tour: the previous stop", id="tour-back", show=False),
-    Binding("escape", "tour_leave", "Leave tour", tooltip="during the tour: leave it, the screen as it is", id="tour-leave", show=False),
+    # Priority: while the tour runs its keys win over the focused plot's (the landscape moves its start with the arrows),
+    # except in a field, where → ← move the cursor (`takes_tour_key`). Outside the tour they pass on to the focused widget.
+    # The footer names them during the tour (tui/screens/footer_keys.py).
+    Binding("right,pagedown", "tour_next", "Next stop", tooltip="during the tour: the next stop", id="tour-next", priority=True),
+    Binding("left,pageup", "tour_back", "Back", tooltip="during the tour: the previous stop", id="tour-back", priority=True),
+    Binding("escape", "tour_leave", "Leave tour", tooltip="during the tour: leave it, the screen as it is", id="tour-leave", priority=True),
     *REWIND_BINDINGS,
 ]
+TOUR_ACTIONS = ("tour_next", "tour_back", "tour_leave")
 
 
 class Teaching:
@@ -61,6 +65,22 @@ class Teaching:
             return
         self.tour = Tour(self.screen, self)
         self.tour.start(index)
+
+    def takes_tour_key(self, focused) -> bool:
+        """Whether the tour's keys (→ ← PgDn PgUp Escape) are the tour's now: while it runs, unless a field has the focus."""
+        if self.tour is None:
+            return False
+        from tui.widgets.parameter_panel import ParameterPanel
+        from tui.widgets.prediction_panel import PredictionPanel  # a question asked: Esc or → skips it (tui/screens/prediction.py)
+
+        return focused is None or not any(isinstance(node, (ParameterPanel, PredictionPanel)) for node in focused.ancestors_with_self)
+
+    def step_key(self) -> bool:
+        """n while the code pane shows: its next phase, whatever has the focus (True); else False, a whole step."""
+        if self.code is None or not self.code.display:
+            return False
+        self.next_phase()
+        return True
 
     def tour_move(self, by: int) -> None:
         if self.tour is not None:
@@ -147,7 +167,7 @@ class Teaching:
         why = supports_phases(problem)
         if why is not None:
             screen.notify(f"{why}: n takes the whole step", title="Code", timeout=3)
-            screen.action_step()
+            screen.driver.step()
             return
         if screen.life.running:
             screen.pause()
@@ -168,7 +188,7 @@ class Teaching:
         elif phase.name == "update":
             code.phases = None  # the pane keeps showing the update until the next n
             screen.fit.show_residuals(None)  # they were to the line before the update
-            screen.action_step()
+            screen.driver.step()
 
     def _end_walk(self) -> None:
         if self.code is not None:

@@ -114,10 +114,7 @@ class Tour:
         """n in the tour: the code pane's next phase when it shows, else a step."""
         if self.race is not None:
             return
-        if self.teaching.code is not None and self.teaching.code.display:
-            self.teaching.next_phase()
-        else:
-            self.screen.action_step()
+        self.screen.action_step()  # the code pane's next phase when it shows
 
     def leave(self) -> None:
         """Out of the tour; the screen (or the race over it) stays as it is."""

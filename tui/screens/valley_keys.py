@@ -7,7 +7,13 @@ import numpy as np
 from textual.binding import Binding
 
 VALLEY_BINDINGS = [
-    Binding("v", "valley", "Valley", tooltip="the error along the valley's steep and flat directions, against step, with predicted lines"),
+    Binding(
+        "v",
+        "valley",
+        "Valley",
+        tooltip="the error along the valley's steep and flat directions, against step, with predicted lines",
+        id="valley",  # the footer names it by id (tui/screens/footer_keys.py)
+    ),
 ]
 KEEP = 8000
 """θs recorded at most; past that every other one is dropped (the view draws a few hundred)."""

@@ -13,11 +13,17 @@ from tui.widgets.plotting.ticks import CHROME_ROWS, even_axis
 CURVE_SAMPLES = 48
 POINT_COLOR, FIT_COLOR, OPTIMUM_COLOR = "cyan", "orange", "gray"
 LEGEND_MARKER = "⠶"
-"""The legend's marker for the layers drawn here (plotext's braille marker can't be a legend's)."""
+"""The legend's marker for the points (plotext's braille marker can't be a legend's): the glyph each point is drawn with."""
+FIT_LEGEND_MARKER = "⠤"
+"""The legend's marker for the fitted line: a dash of dots, unlike the points' ⠶, so without colour (NO_COLOR) the
+legend still tells them apart (the least-squares line's is plotext's ▞)."""
 SPARSE_CELLS_PER_POINT = 1
 """Data this sparse (at most one point per canvas cell on average) is drawn a cell per point, not a dot per point."""
 POINT_GLYPH_BITS = 0x36
 """⠶: braille dots 2, 3, 5 and 6, the legend's marker for the points."""
+ON_TOP_COLUMNS = 2
+"""Points are drawn over the lines when there is at most one per this many canvas columns: the lines keep most of
+their cells. Denser points go under them (the tutorial's 100 points on an 80-column screen)."""
 FALLBACK_STYLES = {POINT_COLOR: Style(color="cyan"), FIT_COLOR: Style(color="dark_orange")}
 LEGEND = ["points", "least squares", "fit"]
 
@@ -59,13 +65,17 @@ class FitPlot(LayeredPlot):
     @property
     def points_layer(self) -> np.ndarray | None:
         """The points as drawn: braille dot bits per canvas cell (rows × columns, top row first)."""
-        return self._points[1] if self._points is not None else None
+        return self._points[1][0] if self._points is not None else None
 
     def set_labels(self, x_label: str, y_label: str) -> None:
         """The axes' names (a CSV's column names)."""
         if (x_label, y_label) != (self.x_label, self.y_label):
             self.x_label, self.y_label = x_label, y_label
             self.refresh()
+
+    def shows(self, dataset) -> bool:
+        """Whether these are the points drawn (the same arrays, not a copy)."""
+        return self._x is dataset.x and self._y is dataset.y
 
     def show_data(self, x: np.ndarray, y: np.ndarray) -> None:
         """New points: forget the old fit and optimum."""
@@ -117,9 +127,7 @@ class FitPlot(LayeredPlot):
     def build_picture(self, theme: str) -> Picture:
         """plotext draws the axes, the legend and the least-squares line; the points are drawn in under them."""
         plt = self.plt
-        plt.title("fit")
-        plt.xlabel(self.x_label)
-        plt.ylabel(self.y_label)
+        plt.title(f"fit: {self.y_label} against {self.x_label}")  # the axes' names here, not in a row of their own
         self._shown = None
         if self._limits is not None:
             x_lo, x_hi, y_lo, y_hi = self._limits
@@ -136,28 +144,37 @@ class FitPlot(LayeredPlot):
             if self._optimum is not None:
                 plt.plot(self._curve_x.tolist(), self._optimum.tolist(), color=self.color(OPTIMUM_COLOR), label="least squares")
             if self._fit is not None:
-                plt.plot(*corner, marker=LEGEND_MARKER, color=self.color(FIT_COLOR), label="fit")
+                plt.plot(*corner, marker=FIT_LEGEND_MARKER, color=self.color(FIT_COLOR), label="fit")
             plt.xlim(x_lo, x_hi)
             plt.ylim(y_lo, y_hi)
         picture = Picture(plt.build(), *self.size)
         picture.keep_legend(LEGEND)
         self.layer_style = picture.style_before("fit") or self._fallback(FIT_COLOR)
         if self._shown is not None and len(self._x) and picture.canvas is not None:
-            picture.draw(self._points_for(picture.canvas), picture.style_before("points") or self._fallback(POINT_COLOR), under=True)
+            points, sparse = self._points_for(picture.canvas)
+            # A few points (at most one per ON_TOP_COLUMNS columns), a glyph each, are drawn last: over the least-squares
+            # line, and the moving fit adds its dots to their glyphs (a CSV of 10 rows lies on its own line: drawn
+            # first, 8 of its 10 points vanished under it). More points go under the lines, or they would hide them.
+            on_top = sparse and len(self._x) * ON_TOP_COLUMNS <= picture.canvas.columns
+            picture.draw(points, picture.style_before("points") or self._fallback(POINT_COLOR), under=not on_top)
+            if on_top:
+                picture.on_top = points > 0
         return picture
 
     def _fallback(self, color: str) -> Style:
         """A layer's style when the legend (whose marker carries it) has no room to be drawn."""
         return Style() if self.monochrome else FALLBACK_STYLES[color]
 
-    def _points_for(self, canvas: Canvas) -> np.ndarray:
-        """The points binned to this canvas's dots: O(N), so done once per data and canvas size, not per repaint."""
+    def _points_for(self, canvas: Canvas) -> tuple[np.ndarray, bool]:
+        """The points binned to this canvas's dots, and whether they are sparse (a glyph each): O(N), so done once
+        per data and canvas size, not per repaint."""
         key = (canvas.rows, canvas.columns, self._shown, id(self._x))
         if self._points is None or self._points[0] != key:
             bits = braille_bits(self._x, self._y, canvas.columns, canvas.rows, self._shown[:2], self._shown[2:])
-            if len(self._x) <= canvas.columns * canvas.rows // SPARSE_CELLS_PER_POINT:
+            sparse = len(self._x) <= canvas.columns * canvas.rows // SPARSE_CELLS_PER_POINT
+            if sparse:
                 # Few points: one lit dot each reads as noise beside the braille line, so each occupied
                 # cell shows the legend's ⠶ instead (a point is then as visible as plotext's "•").
                 bits = np.where(bits > 0, POINT_GLYPH_BITS, 0)
-            self._points = key, points_layer(bits)
+            self._points = key, (points_layer(bits), sparse)
         return self._points[1]

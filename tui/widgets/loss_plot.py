@@ -88,12 +88,7 @@ class LossPlot(LayeredPlot):
 
     def transform(self, losses) -> np.ndarray:
         """Losses as drawn: log10 L, or log10(L − L*) with tiny excesses at EXCESS_FLOOR·L*; NaN where nothing shows."""
-        values = np.asarray(losses, dtype=np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if self.optimum_loss is not None:
-                floor = EXCESS_FLOOR * abs(self.optimum_loss) or np.finfo(np.float64).tiny
-                values = np.where(np.isfinite(values), np.maximum(values - self.optimum_loss, floor), np.nan)
-            return np.where(np.isfinite(values) & (values > 0), np.log10(np.where(values > 0, values, 1.0)), np.nan)
+        return log10_excess(losses, self.optimum_loss)
 
     def add(self, steps: list[int], losses: list[float]) -> None:
         history = self.history
@@ -106,16 +101,9 @@ class LossPlot(LayeredPlot):
 
     def _grow_limits(self, logs: np.ndarray) -> bool:
         """Widen the axis to these values, in quarter decades; True when it changed."""
-        logs = logs[np.isfinite(logs)]
-        if not len(logs):
-            return False
-        low, high = float(logs.min()), float(logs.max())
-        limits = self._limits
-        if limits is not None and limits[0] <= low and high <= limits[1]:
-            return False
-        low, high = (low, high) if limits is None else (min(low, limits[0]), max(high, limits[1]))
-        self._limits = (math.floor((low - 0.02) / LIMIT_GRID) * LIMIT_GRID, math.ceil((high + 0.02) / LIMIT_GRID) * LIMIT_GRID)
-        return True
+        limits = grown_limits(self._limits, logs)
+        changed, self._limits = limits != self._limits, limits
+        return changed
 
     def log10_points(self) -> tuple[np.ndarray, np.ndarray]:
         """The kept points as drawn: (steps, log10 L or log10(L − L*)), without what a log axis can't show."""
@@ -137,12 +125,11 @@ class LossPlot(LayeredPlot):
 
     def build_picture(self, theme: str) -> Picture:
         plt = self.plt
+        # the axes' names in the title, not in a row of their own: at 80×24 that row is a row of curve
         if self.optimum_loss is None:
-            plt.title("loss (log10)")
+            plt.title("log10 loss by step")
         else:
-            plt.title(f"loss above its optimum L* = {self.optimum_loss:.4g} (log10)")
-        plt.xlabel("step")
-        plt.ylabel(self.label)
+            plt.title(f"log10(L−L*) by step; L* = {self.optimum_loss:.4g}")  # plotext drops a title wider than the plot
         plt.xlim(0, self.total_steps)
         self._shown = None
         if self._limits is not None:
@@ -156,6 +143,28 @@ class LossPlot(LayeredPlot):
                 plt.vline(step, self.color("gray"))
         self.layer_style = Style() if self.monochrome else CURVE_STYLE
         return Picture(plt.build(), *self.size)
+
+
+def log10_excess(losses, optimum_loss: float | None) -> np.ndarray:
+    """log10 L, or log10(L − L*) when L* is known, with tiny excesses at EXCESS_FLOOR·L*; NaN where nothing shows."""
+    values = np.asarray(losses, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if optimum_loss is not None:
+            floor = EXCESS_FLOOR * abs(optimum_loss) or np.finfo(np.float64).tiny
+            values = np.where(np.isfinite(values), np.maximum(values - optimum_loss, floor), np.nan)
+        return np.where(np.isfinite(values) & (values > 0), np.log10(np.where(values > 0, values, 1.0)), np.nan)
+
+
+def grown_limits(limits: tuple[float, float] | None, logs: np.ndarray) -> tuple[float, float] | None:
+    """`limits` widened to hold `logs` (log10 values), snapped outward to LIMIT_GRID: unchanged while the curves stay inside."""
+    logs = logs[np.isfinite(logs)]
+    if not len(logs):
+        return limits
+    low, high = float(logs.min()), float(logs.max())
+    if limits is not None and limits[0] <= low and high <= limits[1]:
+        return limits
+    low, high = (low, high) if limits is None else (min(low, limits[0]), max(high, limits[1]))
+    return (math.floor((low - 0.02) / LIMIT_GRID) * LIMIT_GRID, math.ceil((high + 0.02) / LIMIT_GRID) * LIMIT_GRID)
 
 
 def log10_rows(history: History) -> tuple[np.ndarray, np.ndarray]:

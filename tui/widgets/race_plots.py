@@ -12,10 +12,11 @@ from textual_plotext import PlotextPlot
 
 from engine.descent.history import History
 from tui.widgets.fit_plot import CURVE_SAMPLES
-from tui.widgets.loss_plot import HISTORY_ROWS, log10_rows
+from tui.widgets.loss_plot import HISTORY_ROWS, grown_limits, log10_excess
 from tui.widgets.plotting.downsample import axis_limits, canvas_dots, reduce_points
 from tui.widgets.plotting.glyphs import glyphs_of, translate_text
 from tui.widgets.plotting.layered_plot import LITE_THEME
+from tui.widgets.plotting.ticks import even_axis
 from tui.widgets.race_marks import colour_of, marker_of, rich_colour_of, staggered
 
 __all__ = ["RaceFitPlot", "RaceLossPlot", "colour_of", "marker_of", "rich_colour_of"]
@@ -53,6 +54,10 @@ class _RacePlot(PlotextPlot):
         keep = np.isfinite(marks)
         if keep.any():
             self.plt.scatter(where[keep].tolist(), marks[keep].tolist(), marker=marker_of(index), color=self.colour(index))
+
+
+RACE_FIT_CHROME_ROWS = 3
+"""The race's fit around its canvas: the box's top and bottom, and the x ticks (no title, no labels)."""
 
 
 class RaceFitPlot(_RacePlot):
@@ -113,22 +118,44 @@ class RaceFitPlot(_RacePlot):
             for index, fit in drawn:
                 self.draw_markers(index, len(self.names), self._curve_x, np.asarray(fit), (x_lo, x_hi))
             plt.xlim(x_lo, x_hi)
-            plt.ylim(y_lo, y_hi)
+            axis = even_axis(y_lo, y_hi, self.size.height - RACE_FIT_CHROME_ROWS)  # round ticks, as the single run's fit
+            plt.ylim(axis.low, axis.high)
+            if axis.ticks:
+                plt.yticks(axis.ticks, axis.labels)
         self.refresh()
 
 
+RACE_CHROME_ROWS = 4
+"""The race's loss plot around its canvas: title, the box's top and bottom, the x ticks (no axis labels)."""
+
+
 class RaceLossPlot(_RacePlot):
-    """log10(loss) by step for every racer, one colour and marker each."""
+    """log10(L − L*) by step for every racer (log10 L where L* is unknown), one colour and marker each, on round ticks.
+
+    Near the optimum every racer's loss reads 92.39: their excesses over L* differ by decades, which is the race.
+    """
 
     def __init__(self, names: list[str], total_steps: int, **kwargs) -> None:
         super().__init__(**kwargs)
         self.names = names
         self.total_steps = max(1, total_steps)
+        self.optimum_loss: float | None = None
         self.reset()
 
     def reset(self) -> None:
         """Forget every racer's curve: a new race starts."""
         self.histories = {name: History(HISTORY_ROWS) for name in self.names}
+        self._limits: tuple[float, float] | None = None
+
+    def set_optimum(self, loss: float | None) -> None:
+        """L* is known (or not): the curves become log10(L − L*)."""
+        self.optimum_loss = loss if loss is not None and np.isfinite(loss) else None
+        self._limits = None
+        self.redraw()
+
+    @property
+    def title(self) -> str:
+        return "loss (log10) by step" if self.optimum_loss is None else f"L − L* (log10) by step; L* = {self.optimum_loss:.4g}"
 
     def add(self, steps: dict[str, list[int]], losses: dict[str, list[float]]) -> None:
         for name in self.names:
@@ -143,10 +170,14 @@ class RaceLossPlot(_RacePlot):
     def redraw(self) -> None:
         plt = self.plt
         plt.clear_data()
-        plt.title("loss (log10) by step")
+        plt.title(self.title)
         curves = []
         for index, name in enumerate(self.names):
-            steps, logs = log10_rows(self.histories[name])
+            rows = self.histories[name].rows()
+            logs = log10_excess(rows[:, 1], self.optimum_loss)
+            shown = np.isfinite(logs)
+            steps, logs = rows[shown, 0], logs[shown]
+            self._limits = grown_limits(self._limits, logs)
             stride = max(1, len(steps) // max(16, 2 * self.size.width))
             if stride > 1:
                 steps, logs = np.concatenate([steps[:-1:stride], steps[-1:]]), np.concatenate([logs[:-1:stride], logs[-1:]])
@@ -156,4 +187,9 @@ class RaceLossPlot(_RacePlot):
         for index, steps, logs in curves:  # over every line, so no line covers another racer's markers
             self.draw_markers(index, len(self.names), steps, logs, (0.0, float(self.total_steps)))
         plt.xlim(0, self.total_steps)
+        if self._limits is not None:
+            axis = even_axis(*self._limits, self.size.height - RACE_CHROME_ROWS)  # round ticks, one every few rows
+            plt.ylim(axis.low, axis.high)
+            if axis.ticks:
+                plt.yticks(axis.ticks, axis.labels)
         self.refresh()

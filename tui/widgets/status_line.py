@@ -28,6 +28,7 @@ NOTE_MIN = 12
 """A note gets the end of the line only when at least this much room is left: fewer letters say nothing."""
 NOTE_FIRST = frozenset({RunState.DIVERGED, RunState.ERROR})
 """States whose note says more than the numbers: it comes first."""
+WARNING_STYLE = "bold yellow"
 MAX_NAMED = 4
 """A model with more parameters than this (poly:9) shows the first few: the line has no room for more."""
 
@@ -52,20 +53,21 @@ class StatusLine(Widget):
         self._parts: list[tuple[int, Text]] = []
         self._state = Text()
         self._note = ""
+        self._warning = False
         self._text = Text()
         self._text_for: tuple | None = None
 
     def render(self) -> Text:
         width = max(1, self.size.width - 2) if self.size.width else 10_000
         if self._text_for != (id(self._parts), width):
-            self._text = fit_line(self._state, self._parts, self._note, width)
+            self._text = fit_line(self._state, self._parts, self._note, width, self._warning)
             self._text_for = (id(self._parts), width)
         return self._text
 
     @property
     def plain(self) -> str:
         """Every part, however wide the widget: what a test or a screen reader would want."""
-        return fit_line(self._state, self._parts, self._note, 10_000).plain
+        return fit_line(self._state, self._parts, self._note, 10_000, self._warning).plain
 
     def show(
         self,
@@ -78,7 +80,9 @@ class StatusLine(Widget):
         note: str = "",
         optimum_loss: float | None = None,
         rewound: str = "",
+        warning: bool = False,
     ) -> None:
+        """`warning`: the note warns (an lr past its limit): it comes first, after the state and step, at any width."""
         parts: list[tuple[int, Text]] = []
 
         def part(priority: int, label: str, value: str, style: str = "") -> None:
@@ -113,13 +117,15 @@ class StatusLine(Widget):
         self._state = Text(str(state), STATE_STYLES.get(state, ""))
         self._parts = parts
         self._note = visible(note) if note else note  # a note can quote typed text or a file name: literal, escaped
+        self._warning = warning
         self.refresh()
 
 
-def fit_line(state: Text, parts: list[tuple[int, Text]], note: str, width: int) -> Text:
-    """The state, then the parts that fit in `width` (dropping the lowest priority first), then the note in what is left."""
+def fit_line(state: Text, parts: list[tuple[int, Text]], note: str, width: int, warning: bool = False) -> Text:
+    """The state, then the parts that fit in `width` (dropping the lowest priority first), then the note in what is left;
+    a warning's note (or a diverged run's) right after the state and the step."""
     gap = 2
-    if note and state.plain in NOTE_FIRST:
+    if note and (state.plain in NOTE_FIRST or warning):
         # the note is the news: it follows the state, and only the step stays beside it
         line = state.copy()
         for _, text in [p for p in parts if p[0] >= max(q for q, _ in parts)][:1] if parts else []:
@@ -127,7 +133,7 @@ def fit_line(state: Text, parts: list[tuple[int, Text]], note: str, width: int) 
             line.append_text(text)
         room = width - line.cell_len - 2
         line.append(": " if room > 0 else "")
-        line.append(_headline(note, room), style=state.style)
+        line.append(_headline(note, room), style=WARNING_STYLE if warning else state.style)
         return line
     kept = list(parts)
 

@@ -24,7 +24,7 @@ class TourPanel(Vertical):
     BINDINGS = [
         Binding("right,pagedown", "move(1)", "Next stop", tooltip="the tour's next stop", id="tour-next"),
         Binding("left,pageup", "move(-1)", "Back", tooltip="the tour's previous stop", id="tour-back"),
-        Binding("n", "step", "Step", tooltip="a step (with the code pane: its next phase)", show=False),
+        Binding("n", "step", "Step", tooltip="a step (with the code pane: its next phase)"),
         Binding("escape", "leave", "Leave tour", tooltip="leave the tour; the screen stays as it is", id="tour-leave"),
     ]
 

@@ -86,7 +86,9 @@ def prepare(
             check_not_keyboard(settings.data)
             # a FIFO with no writer yet: waited for in steps that look at `cancelled` (q quits at once), and said
             dataset = load_dataset(settings, cancelled=cancelled, waiting=lambda words: post(DataWaiting(run_id, words)))
-            post(DataReady(run_id, dataset))
+        # Whether loaded here or given (a CSV the command line read, the points kept by r), the screen hears of the
+        # data one way: a CSV's facts and axis names reach it however the file was given (issue 25).
+        post(DataReady(run_id, dataset))
         if shown is not None:
             shown.wait(SHOWN_WAIT_S)
         if cancelled():

@@ -22,6 +22,8 @@ from tui.widgets.plotting.downsample import lit_bits
 
 _CONSOLE = Console(width=1000, color_system="truecolor", force_terminal=True, legacy_windows=False)
 Cell = tuple[str, Style]
+BRAILLE, BRAILLE_LAST = 0x2800, 0x28FF
+"""The braille block: a cell's eight dots are the low eight bits of its code point."""
 
 
 @dataclass
@@ -49,6 +51,9 @@ class Picture:
         self.strips = [to_strip(row) for row in self.cells]
         self.legend: np.ndarray | None = None
         """Canvas cells of the legend (rows × columns, True = legend): layers leave them alone."""
+        self.on_top: np.ndarray | None = None
+        """Canvas cells drawn last (rows × columns, True = a few points): the moving layer adds its dots to their glyph
+        and keeps their style, so a point stays a point and the line stays whole."""
 
     def keep_legend(self, labels: list[str]) -> None:
         """Mark the legend's cells (the rows holding these labels, from the canvas's left to the label's end)."""
@@ -85,7 +90,7 @@ class Picture:
     def draw(self, layer: np.ndarray, style: Style, under: bool = False) -> None:
         """Put braille `layer` (canvas rows × columns of dot bits, top row first) into the canvas for good.
 
-        `under`: only into blank cells, as if drawn before what is there (the points go under the lines)."""
+        `under`: only into blank cells, as if drawn before what is there (a cloud of points under the lines)."""
         canvas = self.canvas
         if canvas is None:
             return
@@ -111,8 +116,13 @@ class Picture:
         if not len(columns):
             return self.strips[y]
         row = list(self.cells[y])
+        on_top = self.on_top[y - canvas.top] if self.on_top is not None else None
         for c in columns:
-            row[canvas.left + c] = (chr(0x2800 + int(bits[c])), row[canvas.left + c][1] + style)
+            char, base = row[canvas.left + c]
+            if on_top is not None and on_top[c] and BRAILLE <= ord(char) <= BRAILLE_LAST:
+                row[canvas.left + c] = (chr(ord(char) | int(bits[c])), base)  # the point's glyph and colour, with the line's dots
+            else:
+                row[canvas.left + c] = (chr(BRAILLE + int(bits[c])), base + style)
         return to_strip(row)
 
 

@@ -19,8 +19,9 @@ SMALL_ROWS = 6
 """On a canvas this short (80×24's loss plot has 4 rows) a tick may go on every row: else half the axis is empty."""
 TRIES = 12
 """Round steps tried per r, from the smallest that fits: beyond, the axis would be mostly empty."""
-CHROME_ROWS = 5
-"""A titled plotext plot with an x label: title, top and bottom of the box, x tick labels, x label."""
+CHROME_ROWS = 4
+"""A titled plotext plot: title, top and bottom of the box, x tick labels (the axes' names are in the title: at 80×24
+a row of labels is a row of canvas less)."""
 
 
 @dataclass(frozen=True)
