@@ -97,7 +97,7 @@ def analysis_text(
         text.append(_g(analysis.lambda_min))
         text.append("  κ ", style="dim")
         text.append(_kappa(analysis.condition_number), style="bold")
-        text.append("  (o: the best lr for the steps left)", style="dim")
+        text.append("  (o: best lr)", style="dim")
         text.append("\nlr_max = 2/λmax ", style="dim")
         text.append(_g(analysis.lr_max), style="bold")
         text.append("  lr_best = 2/(λmax+λmin) ", style="dim")
