@@ -221,10 +221,13 @@ STOPS: tuple[Stop, ...] = (
     Stop("step", "One step, phase by phase", _one_step, {}, "n: the next phase; the residuals appear as segments", bottom="code"),
     Stop("loop", "The loop", _loop, {}, "space pauses and runs; + and − change the pace", run=True),
     Stop("stall", "The stall", _stall, {}, "the path runs down the steep side, then crawls; l: the fit again", top="landscape", run=True),
-    Stop("standardize", "Standardizing fixes it", _standardized, _standardized_changes(), "o sets lr_best", top="landscape", run=True),
+    Stop(
+        "standardize", "Standardizing fixes it", _standardized, _standardized_changes(), "o: the best lr for the steps left",
+        top="landscape", run=True,
+    ),
     Stop("diverge", "Too large an lr diverges", _diverge, {"lr": _diverging_lr()}, "y opens the Analysis: lr against lr_max", run=True),
     Stop("race", "Optimizers racing", _race, {}, "r races again; descent --preset race opens this", race=_race_names(), run=True),
-    Stop("yours", "Your own data", _your_data, None, "e exports the script that reproduces this run"),
+    Stop("yours", "Your own data", _your_data, None, "e exports the script that reproduces this run", bottom="none"),
 )
 
 

@@ -81,7 +81,7 @@ def analysis_text(
     text = Text()
     if compact and analysis is not None and analysis.exact:
         text.append(f"λmax {_g(analysis.lambda_max)}  λmin {_g(analysis.lambda_min)}  κ {_kappa(analysis.condition_number)}", style="bold")
-        text.append(f"\nlr_max {_g(analysis.lr_max)}  lr_best {_g(analysis.lr_best)} (o)")
+        text.append(f"\nlr_max {_g(analysis.lr_max)}  lr_best {_g(analysis.lr_best)}")
     elif compact and analysis is not None:
         text.append(f"λmax ≈ {_g(analysis.lambda_max)} (estimate)", style="bold")
         if analysis.lambda_max > 0:
