@@ -5,23 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.pty_screen import PtyScreen
+from tests.e2e.terminal import Terminal
 
 pytestmark = pytest.mark.slow
 
 
 def test_v_and_a_in_a_real_terminal():
-    terminal = PtyScreen("--steps", "60", "--device", "cpu")
-    try:
+    with Terminal("--steps", "60", "--device", "cpu") as terminal:
         terminal.wait_for("ready")
-        terminal.press("v")
-        terminal.press("t ")
-        screen = terminal.wait_for("steep ×0.32982 a step")
+        terminal.press("v", "t", "space")
+        terminal.wait_for("steep ×0.32982 a step")
+        screen = terminal.text()
         assert "flat ×0.99995 a step" in screen and "log10 |error|" in screen
         terminal.press("a")
         terminal.wait_for("MseLossBackward0")
         terminal.press("q")
-        assert terminal.close() == 0
-    finally:
-        if terminal.process.isalive():
-            terminal.process.terminate(force=True)
+        assert terminal.wait_exit() == 0
