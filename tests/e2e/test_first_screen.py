@@ -5,9 +5,9 @@ import re
 from tests.e2e.terminal import Terminal, box_titled
 
 READY = "ready  step 0 / 1,000"
-TEACHING_KEYS = ("c", "l", "y", "T", "P")
-"""Keys the lesson is taught with (code, landscape, analysis, tour, guess): a new user found them only in help. At 80
-columns a (autograd) and x (why) give way to P; from 90 columns they are named too (tests/app/test_user_path.py)."""
+TEACHING_KEYS = ("c", "l", "y", "a", "x", "T", "P")
+"""Keys the lesson is taught with (code, landscape, analysis, autograd, why, tour, guess): a new user found them only
+in help."""
 
 
 def test_first_screen_then_space_moves_the_line_and_q_exits_0():

@@ -4,7 +4,7 @@ teaching keys, which were only in help).
 Textual's footer shows the bindings marked `show`, in order, and cuts what runs past the edge. Here the screen's
 active bindings are handed to it with `show` set by the room there is: the keys of a running tour and of the
 focused widget first, then FOOTER_PRIORITY's; the shown ones in FOOTER_ORDER. At 80 columns that is
-`space Run n Step T Tour P Guess c Code l Landscape y Analysis ? Help q Quit`; from 90 add a and x, wider r, g, v, the
+`space Run n Step T Tour P Guess c Code l Land y Maths a Grad x Why ? Help q Quit`; wider r, g, v, the
 pace keys and p; during the tour its keys (→ ← Esc) come first. Every key, shown or not, is in help (?) and the command palette.
 """
 
