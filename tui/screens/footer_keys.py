@@ -64,6 +64,9 @@ FOOTER_ORDER = (
 """Left to right, as far as they are shown."""
 PAIRS = {"faster": "slower"}
 """Keys named together or not at all: + without - would read as the only pace key."""
+FOOTER_LABELS = {"landscape": "Land", "analysis": "Maths"}
+"""Shorter words in the footer only (help and the palette keep "Landscape" and "Analysis"): at 80 columns every
+teaching key then has room."""
 MARGIN = 1
 """The compact footer's gap after each key and its description; the last one may fall past the edge."""
 
@@ -93,9 +96,12 @@ def footer_bindings(active: dict[str, ActiveBinding], width: int, key_display, s
     candidates = sorted((item for item in active.items() if first_key[item[1].binding.action] == item[0] and wanted(item)), key=rank)
     by_id = {binding.id: key for key, (node, binding, _, _) in candidates if node is screen}
 
+    def label(binding) -> str:
+        return FOOTER_LABELS.get(binding.id, binding.description) if binding.id else binding.description
+
     def cost(key: str) -> int:
         binding = active[key].binding
-        return len(key_display(binding)) + 1 + len(binding.description) + MARGIN
+        return len(key_display(binding)) + 1 + len(label(binding)) + MARGIN
 
     room, shown = width + MARGIN, set()
     for key, (node, binding, _, _) in candidates:
@@ -117,8 +123,8 @@ def footer_bindings(active: dict[str, ActiveBinding], width: int, key_display, s
     for key, active_binding in sorted(active.items(), key=place):
         binding = active_binding.binding
         show = key in shown
-        if show != binding.show:
-            active_binding = active_binding._replace(binding=dataclasses.replace(binding, show=show))
+        if show != binding.show or label(binding) != binding.description:
+            active_binding = active_binding._replace(binding=dataclasses.replace(binding, show=show, description=label(binding)))
         fitted[key] = active_binding
     return fitted
 

@@ -18,7 +18,7 @@ from tui.workers.run_state import RunState
 
 INSIGHT_BINDINGS = [
     Binding(
-        "y", "toggle_analysis", "Maths", tooltip="show or hide the Analysis panel: curvature, lr_max, lr_best", id="analysis", show=False
+        "y", "toggle_analysis", "Analysis", tooltip="show or hide the Analysis panel: curvature, lr_max, lr_best", id="analysis", show=False
     ),
     Binding(
         "o",
@@ -31,7 +31,7 @@ INSIGHT_BINDINGS = [
     Binding(
         "l",
         "toggle_landscape",
-        "Land",  # short: at 80 columns the footer names every teaching key (tui/screens/footer_keys.py)
+        "Landscape",
         tooltip="the loss landscape over (k, b) with the path so far, instead of the fit (two-parameter models)",
         id="landscape",
     ),

@@ -12,8 +12,8 @@ from engine.maths.landscape import thin_path
 from engine.models.model_kind import is_linear_in_parameters
 
 RACE_INSIGHT_BINDINGS = [
-    Binding("l", "toggle_landscape", "Land", tooltip="every racer's path over the loss landscape, instead of the fit", id="landscape"),
-    Binding("y", "toggle_analysis", "Maths", tooltip="show or hide the Analysis panel: curvature and the race's verdict", id="analysis"),
+    Binding("l", "toggle_landscape", "Landscape", tooltip="every racer's path over the loss landscape, instead of the fit", id="landscape"),
+    Binding("y", "toggle_analysis", "Analysis", tooltip="show or hide the Analysis panel: curvature and the race's verdict", id="analysis"),
     Binding("s", "screenshot", "Screenshot (SVG)", tooltip="save an SVG screenshot of the screen", id="screenshot", show=False),
 ]
 PATH_POINTS = 2000
