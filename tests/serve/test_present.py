@@ -91,7 +91,7 @@ async def test_one_app_the_first_browser_presents_and_the_others_watch():
         await watcher.until("repaint")
         assert presenter.text.startswith("app ") and presenter.text.count("app ") == 1
         pid = presenter.text.split()[1]
-        assert f"{pid} 100x30;" in presenter.text  # the app took the presenter's size
+        assert f"{pid} 100x30;" in presenter.text  # the app is at the presenter's size
         assert watcher.text.startswith("\x1b[?1049h\x1b[?25l")  # the screen mode it missed, then a repaint of it all
         assert {"role": "watcher", "width": 100, "height": 30, "presenter": "the browser at 127.0.0.1"} in watcher.told
         assert presenter.told[-1] == {"role": "presenter", "watchers": 1}
