@@ -72,8 +72,14 @@ async def wait_until(pilot, condition, timeout: float = WAIT_S, what: str = "con
 
 
 async def wait_for_state(pilot, *states: str, timeout: float = WAIT_S) -> None:
+    """Until the screen's run is in one of `states`, and its parameter panel (if it has one) shows its rows."""
     screen = pilot.app.screen
-    await wait_until(pilot, lambda: screen.state in states, timeout, f"state in {states} (now {screen.state})")
+
+    def reached() -> bool:
+        panel = getattr(screen, "panel", None)
+        return screen.state in states and (not hasattr(panel, "filled") or panel.filled)
+
+    await wait_until(pilot, reached, timeout, f"state in {states} (now {screen.state})")
 
 
 def status_text(app) -> str:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from engine.settings.run_settings import Settings
-from tui.cli.signals import EXIT_INTERRUPTED, exit_on_signals, restore_signals
+from tui.cli.signals import EXIT_INTERRUPTED, exit_on_signals, hangup_safe, restore_signals
 from tui.key_order import KeysInOrder, split_escape
 from tui.screens.export_on_quit import may_quit, running_export
 from tui.screens.main_screen import MainScreen
@@ -67,8 +67,15 @@ class DescentApp(App):
         self._toast_posted = False
         """The Exporter whose export a quit stopped (tui.screens.export_on_quit), else None."""
 
-    def on_mount(self) -> None:
+    def get_driver_class(self):
+        return hangup_safe(super().get_driver_class())
+
+    def on_load(self) -> None:
+        # Before the driver starts: until now a stop signal raises Stopped wherever the main thread is (tui/cli/stopping),
+        # and raised inside Textual's start (its writer thread's queue) it left a process that never exited.
         self._signals = exit_on_signals(self)
+
+    def on_mount(self) -> None:
         if self.tour and isinstance(self.screen, MainScreen):
             self.call_after_refresh(self.screen.action_tour)
             if self.autoplay is not None:

@@ -81,6 +81,23 @@ async def test_b_breaks_the_loop_for_real_and_mends_it():
         assert not code.broken and not any(line.startswith("- ") for line in code.text(20).plain.splitlines())
 
 
+async def test_n_with_the_loop_broken_takes_one_whole_step():
+    """c, b, then n: a whole step, said so (n once called itself for ever: a RecursionError ended the app)."""
+    app = make_app(Settings(device="cpu", steps=40))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await wait_for_state(pilot, "ready")
+        await pilot.press("c", "b")
+        await pilot.pause()
+        assert screen.teaching.code.broken
+        await pilot.press("n")
+        await wait_until(pilot, lambda: screen.snapshot.step == 1, what="step 1")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: screen.snapshot.step == 2, what="step 2")
+        assert app.is_running and screen.state == "paused"
+        assert any("n takes the whole step" in n.message for n in app._notifications)
+
+
 async def test_best_typed_in_the_lr_field_becomes_a_number():
     app = make_app(Settings(device="cpu"))
     async with app.run_test(size=(80, 24)) as pilot:

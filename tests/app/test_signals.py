@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from engine.settings.run_settings import Settings
-from tests.helpers import ROOT
+from tests.helpers import ROOT, wait_until
 from tui.app import make_app
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux for a real terminal")
@@ -99,7 +99,45 @@ def test_ctrl_c_quits_and_restores_the_terminal():
 async def test_ctrl_c_quits_even_from_a_field():
     app = make_app(Settings())
     async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.screen.panel.filled, what="the panel's rows (they follow the first paint)")
         app.screen.query_one("#setting-lr").focus()
         await pilot.press("ctrl+c")
         await pilot.pause(0.1)
     assert app.return_code == 130
+
+
+@pytest.mark.slow
+@needs_tmux
+def test_closing_the_window_as_the_first_screen_shows_ends_the_app():
+    """The window closed the moment the points show: the kernel sends SIGHUP, then SIGCONT.
+
+    Textual restarts its terminal on any SIGCONT (back from ctrl+z); on a terminal already gone that left a
+    process that never exited, 8 times in 8 here once the points came before the panel (benchmarks/startup.py).
+    """
+    for _ in range(3):
+        name = f"descent-hangup-{uuid.uuid4().hex[:8]}"
+        command = shlex.join(["env", f"PYTHONPATH={ROOT}", sys.executable, "-m", "tui.cli"])
+        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "-c", str(ROOT), command], check=True)
+        try:
+            pane = subprocess.run(["tmux", "display-message", "-p", "-t", name, "#{pane_pid}"], capture_output=True, text=True)
+            pid = int(pane.stdout.strip())
+            deadline = time.monotonic() + 30
+            while "⠶⠶ points" not in subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout:
+                assert time.monotonic() < deadline, "the points never showed"
+                time.sleep(0.01)
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        deadline = time.monotonic() + 30  # a bound for a loaded machine, not a measurement
+        while _alive(pid):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                pytest.fail("descent was still running 30 s after its window closed")
+            time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended; its parent (init) reaps it
+    except FileNotFoundError:
+        return False

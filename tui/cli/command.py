@@ -186,11 +186,19 @@ def _fps(text: str) -> int:
     return value
 
 
+QUICK_POINTS = 100_000
+"""Built-in data this small is made before the app starts (a few ms); more is made in the app's thread, on screen."""
+
+
 def _dataset_or_fail(settings):
     """A data file that can't be read is a bad option: say so on the command line, before the screen opens."""
     _fits_or_fail(settings)  # a CSV file: from its size, before it is read
     from tui.cli.data_input import data_or_fail
 
+    if settings.data is None and settings.points <= QUICK_POINTS:
+        from engine.data.synthetic import synthesize
+
+        return synthesize(settings)  # the first screen has its points: the app need not wait for a thread to make them
     return data_or_fail(settings)  # a stream: counted as it is read, with a word on stderr while it is silent
 
 

@@ -9,6 +9,7 @@ turns into a hint, quits like in any other command.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a ctrl+c
@@ -37,3 +38,23 @@ def restore_signals(installed: list[int]) -> None:
     loop = asyncio.get_running_loop()
     for signum in installed:
         loop.remove_signal_handler(signum)
+
+
+def hangup_safe(driver_class: type) -> type:
+    """Textual's terminal driver, minus its restart of the terminal on the SIGCONT that comes with a hangup.
+
+    When the terminal closes, the kernel sends SIGHUP and then SIGCONT. Textual's driver restarts application
+    mode on any SIGCONT (it means "back from ctrl+z"); on a terminal that is gone, that left a process that
+    never exited when the window was closed in the first second (benchmarks/startup.py closes it at once).
+    """
+    from textual.drivers.linux_driver import LinuxDriver
+
+    if not issubclass(driver_class, LinuxDriver):
+        return driver_class  # the browser's driver (descent serve) or Windows': no such signal
+
+    class HangupSafeDriver(driver_class):
+        def resume_application_mode(self) -> None:
+            if os.isatty(self.fileno):  # after a hangup the terminal answers no more: nothing to resume
+                super().resume_application_mode()
+
+    return HangupSafeDriver

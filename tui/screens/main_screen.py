@@ -102,7 +102,8 @@ class MainScreen(Screen):
             self.analysis_panel, self.landscape, self.autograd, self.fit, self.loss, self.notify, self.query_one(LossCurveView)
         )
         self.exporter = Exporter(self)
-        self.teaching = Teaching(self)
+        self.teaching = Teaching(self, self.driver)
+        self.learner = self.teaching.learner  # the driver records on its tape; the tour asks its questions
         self.valley = Valley(self)
         self.focus_plot()
         self.prepare_run(self.settings, self.dataset)
@@ -147,17 +148,15 @@ class MainScreen(Screen):
         from tui.screens.help_screen import HelpScreen  # its Markdown (markdown_it, pygments) loads on ?, not before the first paint
         self.app.push_screen(HelpScreen(self.BINDINGS))
 
-    def action_faster(self) -> None:
-        self.pace.faster()
+    def action_pace(self, change: str) -> None:
+        getattr(self.pace, change)()  # PACE_BINDINGS: faster, slower or toggle_turbo
         self.show_status()
 
-    def action_slower(self) -> None:
-        self.pace.slower()
-        self.show_status()
+    def action_predict(self) -> None:
+        self.learner.predicting.ask_here()
 
-    def action_turbo(self) -> None:
-        self.pace.toggle_turbo()
-        self.show_status()
+    def action_rewind(self, by: int, far: bool = False) -> None:
+        self.learner.rewind.move(by, far)
 
     def action_toggle_analysis(self) -> None:
         shown = self.analysis_panel.display and self.analysis_panel.size.height > 0

@@ -31,8 +31,10 @@ HERE = ("regime", "left")
 class Predicting:
     """The questions of one run: asked, answered (or skipped), then judged against the run; the tour's score."""
 
-    def __init__(self, screen) -> None:
+    def __init__(self, screen, driver) -> None:
         self.screen = screen
+        self.driver = driver
+        """The screen's RunDriver: the questions are asked of a run made or paused here."""
         self.panel: PredictionPanel | None = None
         self.kinds: list[str] = []
         self.asked: list[list] = []
@@ -62,9 +64,9 @@ class Predicting:
         """P: the questions that fit the current settings, before space runs them."""
         screen = self.screen
         if screen.life.over:
-            screen.prepare_run(screen.settings, screen.dataset)  # the questions are about a run still to come
+            self.driver.prepare_run(screen.settings, screen.dataset)  # the questions are about a run still to come
         elif screen.life.running:
-            screen.pause()
+            self.driver.pause()
         self.ask(list(HERE), run=False, head="predict")
 
     def at_stop(self, stop, index: int, count: int) -> None:
@@ -171,7 +173,7 @@ class Predicting:
             self.panel.show_text(self.head, f"{said}. The run plays: the verdict comes when it ends.")
             self.phase = "running"
         if self.run_after or self.asked:
-            screen.driver.start_run()
+            self.driver.start_run()
         tour = screen.query("#tour")
         if tour:
             tour.first().focus()

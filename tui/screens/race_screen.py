@@ -123,16 +123,8 @@ class RaceScreen(Screen):
     def action_screenshot(self) -> None:
         self.insight.screenshot()
 
-    def action_faster(self) -> None:
-        self.pace.faster()
-        self.show_status()
-
-    def action_slower(self) -> None:
-        self.pace.slower()
-        self.show_status()
-
-    def action_turbo(self) -> None:
-        self.pace.toggle_turbo()
+    def action_pace(self, change: str) -> None:
+        getattr(self.pace, change)()  # PACE_BINDINGS: faster, slower or toggle_turbo
         self.show_status()
 
     def focus_plot(self) -> None:

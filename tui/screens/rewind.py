@@ -29,8 +29,10 @@ REWIND_BINDINGS = [
 class Rewind:
     """The run's tape, and which of its snapshots is shown while rewound (`shown`; None: the run as it stands)."""
 
-    def __init__(self, screen) -> None:
+    def __init__(self, screen, driver) -> None:
         self.screen = screen
+        self.driver = driver
+        """The screen's RunDriver: a running run pauses before it moves."""
         self.tape = Tape()
         self.shown = None
         """The kept snapshot on screen while rewound."""
@@ -59,7 +61,7 @@ class Rewind:
         if screen.snapshot is None or screen.problem is None or not (life.steppable or life.over):
             return
         if life.running:
-            screen.pause()
+            self.driver.pause()
         live = self.live[0] if self.live is not None else screen.snapshot
         here = screen.snapshot
         if far:

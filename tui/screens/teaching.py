@@ -45,15 +45,17 @@ TOUR_ACTIONS = ("tour_next", "tour_back", "tour_leave")
 class Teaching:
     """The tour and the code pane of one MainScreen."""
 
-    def __init__(self, screen) -> None:
+    def __init__(self, screen, driver) -> None:
         self.screen = screen
+        self.driver = driver
+        """The screen's RunDriver (tui/screens/run_driver.py): a step, a pause, a stop's run."""
         self.code = None
         """The CodePane, once c (or the tour) asked for it."""
         self.tour = None
         """The Tour while one is on."""
         self.walked_from: tuple | None = None
         """(problem, step) a phase-by-phase step started from; a later snapshot or problem ends that walk."""
-        self.learner = Learner(screen)
+        self.learner = Learner(screen, driver)
         """Predicting (P, the tour's questions) and rewinding ([ ] { }): issue 22, tui/screens/learner.py."""
 
     # ── the tour ─────────────────────────────────────────────────────────────
@@ -167,13 +169,13 @@ class Teaching:
         why = supports_phases(problem)
         if why is not None:
             screen.notify(f"{why}: n takes the whole step", title="Code", timeout=3)
-            screen.driver.step()
+            self.driver.step()
             return
         if screen.life.running:
-            screen.pause()
+            self.driver.pause()
         if code.broken:  # a phase walk computes this step's own gradient, not the sum .grad holds now
             screen.notify("with theta.grad = None forgotten, n takes the whole step", title="Code", timeout=3)
-            screen.action_step()
+            self.driver.step()  # the whole step (n here once called this method again, for ever)
             return
         if code.phases is None:
             if self.walked_from is not None and self.walked_from[1] >= snapshot.step:
@@ -188,7 +190,7 @@ class Teaching:
         elif phase.name == "update":
             code.phases = None  # the pane keeps showing the update until the next n
             screen.fit.show_residuals(None)  # they were to the line before the update
-            screen.driver.step()
+            self.driver.step()
 
     def _end_walk(self) -> None:
         if self.code is not None:

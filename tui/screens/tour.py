@@ -72,13 +72,13 @@ class Tour:
         else:
             self._apply(stop)
             self.panel.focus()
-        self.screen.learner.predicting.at_stop(stop, index, len(STOPS))  # a question first: the run waits for the answer
+        self.teaching.learner.predicting.at_stop(stop, index, len(STOPS))  # a question first: the run waits for the answer
         self.refresh()
 
     def _apply(self, stop) -> None:
         screen = self.screen
         settings = stop_settings(stop, self.tutorial, self.launched[0])
-        screen.prepare_run(settings, self._dataset_for(settings), run=stop.run and stop.id not in TOUR_QUESTIONS)
+        self.teaching.driver.prepare_run(settings, self._dataset_for(settings), run=stop.run and stop.id not in TOUR_QUESTIONS)
         screen.show_views(stop.panel, stop.top, stop.bottom)
 
     def _dataset_for(self, settings: Settings):
@@ -114,7 +114,8 @@ class Tour:
         """n in the tour: the code pane's next phase when it shows, else a step."""
         if self.race is not None:
             return
-        self.screen.action_step()  # the code pane's next phase when it shows
+        if not self.teaching.step_key():  # the code pane's next phase when it shows
+            self.teaching.driver.step()
 
     def leave(self) -> None:
         """Out of the tour; the screen (or the race over it) stays as it is."""
@@ -124,7 +125,7 @@ class Tour:
                 panel.remove()
         self.screen.set_class(False, "-touring")
         self.teaching.tour = None
-        self.screen.learner.predicting.left_tour()
+        self.teaching.learner.predicting.left_tour()
         if self.race is not None and self.race.is_current:
             self.race.focus_plot()
         else:

@@ -7,7 +7,7 @@ Enter applies a typed value; a choice or a switch applies at once. Applying post
 
 from __future__ import annotations
 
-from dataclasses import Field, fields
+from dataclasses import Field, dataclass, field, fields
 
 from rich.text import Text
 from textual.binding import Binding
@@ -43,17 +43,17 @@ class SettingRow(Vertical):
         super().__init__(classes="setting-row")
         self.field = field
         self.control = control
+        self.error = Static("", classes="setting-error")
 
     def compose(self):
         with Horizontal(classes="setting-line"):
             yield Label(self.field.name, classes="setting-name").with_tooltip(self.field.metadata["help"])
             yield self.control
-        yield Static("", classes="setting-error")
+        yield self.error
 
     def show_error(self, message: str | None) -> None:
-        error = self.query_one(".setting-error", Static)
-        error.update(Text(visible(message or "")))  # literal: the message quotes what was typed, `[/]` included
-        error.display = bool(message)
+        self.error.update(Text(visible(message or "")))  # literal: the message quotes what was typed, `[/]` included
+        self.error.display = bool(message)
         self.set_class(bool(message), "-invalid")
 
 
@@ -82,19 +82,41 @@ class ParameterPanel(VerticalScroll):
         super().__init__(**kwargs)
         self.applied = settings
         self._rows: dict[str, SettingRow] = {}
+        """Empty until `fill` has mounted them; until then what the screen says is kept in `_early`."""
+        self._early = Early()
+        self.filled = False
+        """Whether the rows are mounted and show what was said before (a field can be focused and typed in)."""
 
-    def compose(self):
+    def on_mount(self) -> None:
+        # The rows are most of the screen's widgets: styled before the first paint, they held the points back by a
+        # quarter of a second (benchmarks/startup.py). They come one refresh later.
+        self.call_after_refresh(self.fill)
+
+    async def fill(self) -> None:
+        """Mount a row per setting, showing what was said to the panel before they existed."""
         groups: dict[str, list[Field]] = {}
         for f in fields(Settings):
             groups.setdefault(f.metadata["group"], []).append(f)
+        widgets, rows = [], {}
         for group, members in groups.items():
-            yield Static(group, classes="group-title")
+            widgets.append(Static(group, classes="group-title"))
             if group == "Data":
-                yield Static("", id="data-facts")
+                widgets.append(Static("", id="data-facts"))
             for f in members:
-                row = SettingRow(f, self._control(f))
-                self._rows[f.name] = row
-                yield row
+                rows[f.name] = SettingRow(f, self._control(f))
+                widgets.append(rows[f.name])
+        await self.mount_all(widgets)
+        self._rows = rows
+        # after the Input.Changed each new field posts (on_input_changed would clear an error shown now)
+        self.call_later(self._show_early, self._early)
+
+    def _show_early(self, early: Early) -> None:
+        for name, value in early.values.items():
+            self.set_value(name, value)
+        for name, message in early.errors.items():
+            self.show_error(name, message)
+        self.show_dataset(early.dataset)
+        self.filled = True
 
     def _control(self, f: Field):
         value = getattr(self.applied, f.name)
@@ -111,12 +133,16 @@ class ParameterPanel(VerticalScroll):
     def set_applied(self, settings: Settings) -> None:
         """Show these settings as applied (after a reset, new data, or a rebuild)."""
         self.applied = settings
+        self._early = Early(dataset=self._early.dataset)  # the rows, when they come, are built from `applied`
         for name, row in self._rows.items():
             self.set_value(name, getattr(settings, name))
             row.show_error(None)
 
     def show_dataset(self, dataset) -> None:
         """The points the run uses: a CSV's facts (file, rows, columns used, x range) in place of the synthetic settings."""
+        self._early.dataset = dataset
+        if not self._rows:
+            return
         from_file = dataset is not None and self.applied.data is not None and dataset.source == self.applied.data
         facts = self.query_one("#data-facts", Static)
         facts.display = from_file
@@ -127,6 +153,9 @@ class ParameterPanel(VerticalScroll):
 
     def set_value(self, name: str, value) -> None:
         """Show a value in a setting's control without applying it (the screen applies it, or not)."""
+        if not self._rows:
+            self._early.values[name] = value
+            return
         control = self._rows[name].control
         if isinstance(control, Input):
             control.value = format_value(value)
@@ -136,7 +165,9 @@ class ParameterPanel(VerticalScroll):
 
     def show_error(self, name: str, message: str | None) -> None:
         """Show a problem found later (a file that can't be read, a device that isn't there) beside its setting."""
-        if name in self._rows:
+        if not self._rows:
+            self._early.errors[name] = message
+        elif name in self._rows:
             self._rows[name].show_error(message)
 
     def problems(self) -> list[tuple[str, str]]:
@@ -187,6 +218,15 @@ class ParameterPanel(VerticalScroll):
     @staticmethod
     def _name_of(control) -> str:
         return control.id.removeprefix("setting-")
+
+
+@dataclass
+class Early:
+    """What the screen said to the panel before its rows were mounted: shown when they are."""
+
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    dataset: object = None
 
 
 def data_facts(dataset, settings: Settings) -> Text:
