@@ -77,6 +77,40 @@ class History:
         self._store[self._stored] = row
         self._stored += 1
 
+    def extend(self, steps: list, losses: list) -> None:
+        """Append (step, loss) rows in order, keeping exactly the rows `append` would, at numpy's pace: a turbo frame
+        brings thousands, and one append each cost the UI thread ~1 ms a frame."""
+        if self.columns != 1:
+            raise ValueError(f"extend takes (step, loss) rows; this history has {self.columns} values a row")
+        count = len(losses)
+        if len(steps) != count:
+            raise ValueError(f"{len(steps)} steps but {count} losses")
+        if not count:
+            return
+        values = np.asarray(losses, dtype=float)
+        self._latest = (steps[-1], losses[-1])
+        if not np.isnan(values).all():  # NaN is never the lowest or the highest (a comparison with it is false)
+            low, high = int(np.nanargmin(values)), int(np.nanargmax(values))  # the first of equals, as `<` keeps it
+            if values[low] < self._low:
+                self._low, self._lowest = losses[low], (steps[low], losses[low])
+            if values[high] > self._high:
+                self._high, self._highest = losses[high], (steps[high], losses[high])
+        first = self._appended
+        self._appended = first + count
+        at = -first % self.stride  # the batch's first row on the stride
+        while at < count:
+            room = len(self._store) - self._stored
+            if not room:
+                self._halve()
+                at += -(first + at) % self.stride  # on the doubled stride, or on to the next row that is
+                continue
+            picked = np.arange(at, count, self.stride)[:room]
+            end = self._stored + len(picked)
+            self._store[self._stored : end, 0] = np.asarray(steps, dtype=float)[picked]
+            self._store[self._stored : end, 1] = values[picked]
+            self._stored = end
+            at = int(picked[-1]) + self.stride
+
     def _halve(self) -> None:
         """Drop every other stored row (keeping the first) and double the stride."""
         kept = self._store[: self._stored : 2]

@@ -48,5 +48,5 @@ async def test_standard_input_typed_in_the_app_is_refused_beside_the_field():
         await type_into(pilot, "data", "-")
         await pilot.press("enter")
         await wait_for_state(pilot, "error")
-        error = app.screen.query_one("#setting-data").parent.parent.query_one(".setting-error")
+        error = app.screen.query_one("#setting-data").parent.query_one(".setting-error")
         assert "standard input is the keyboard" in str(error.render())

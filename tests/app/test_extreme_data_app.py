@@ -34,7 +34,7 @@ async def test_an_x_range_below_float32s_smallest_number_is_said_beside_its_fiel
         await type_into(pilot, "x_max", "1e-310")
         await pilot.press("enter")
         await pilot.pause()
-        error = app.screen.query_one("#setting-x_max").parent.parent.query_one(".setting-error")
+        error = app.screen.query_one("#setting-x_max").parent.query_one(".setting-error")
         assert error.display and "float32's smallest normal number" in str(error.render())
         assert app.screen.settings.x_max == 100  # not applied
     assert app.return_code in (None, 0)

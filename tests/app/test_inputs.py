@@ -73,7 +73,7 @@ async def test_invalid_input_shows_why_and_blocks_the_run():
         screen = app.screen
         await wait_for_state(pilot, "ready")
         await type_into(pilot, "lr", "-1")
-        error = screen.query_one("#setting-lr").parent.parent.query_one(".setting-error")
+        error = screen.query_one("#setting-lr").parent.query_one(".setting-error")
         assert error.display and "greater than 0" in str(error.render())
         await pilot.press("enter")
         await pilot.pause()
@@ -118,7 +118,7 @@ async def test_a_missing_data_file_is_shown_beside_its_field_and_can_be_fixed():
         await type_into(pilot, "data", "/no/such/file.csv")
         await pilot.press("enter")
         await wait_for_state(pilot, "error")
-        error = screen.query_one("#setting-data").parent.parent.query_one(".setting-error")
+        error = screen.query_one("#setting-data").parent.query_one(".setting-error")
         assert error.display and "no such file" in str(error.render())
         await pilot.press("escape", "space")
         await pilot.pause()

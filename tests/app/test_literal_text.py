@@ -127,7 +127,7 @@ def test_a_toml_string_never_reaches_the_terminal_raw(tmp_path, value):
 
 
 def _error_text(app, name: str) -> str:
-    row = app.screen.query_one(f"#{control_id(name)}").parent.parent
+    row = app.screen.query_one(f"#{control_id(name)}").parent
     return str(row.query_one(".setting-error").render())
 
 

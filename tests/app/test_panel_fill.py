@@ -49,7 +49,7 @@ async def test_what_was_said_before_the_rows_shows_when_they_come(tmp_path):
         assert str(error.first().error.render()) == "a word from the run: steps [bold]can't[/] be 0"  # literal, not markup
         facts = app.query_one("#data-facts")
         assert facts.display and "heights.csv" in str(facts.render()) and "age" in str(facts.render())
-        assert not app.query_one("#setting-points").parent.parent.display  # the synthetic settings step aside for a file
+        assert not app.query_one("#setting-points").parent.display  # the synthetic settings step aside for a file
         assert panel.pending() == {"lr": 0.003}  # shown, not applied: the screen applies it, or not
 
 

@@ -13,6 +13,8 @@ in help."""
 def test_first_screen_then_space_moves_the_line_and_q_exits_0():
     with Terminal() as term:
         term.wait_for(READY)
+        # the panel's rows come a refresh after the points (the first paint waits for no widget of theirs)
+        term.wait_until(lambda: re.search(r"^lr +0\.0001", term.text(), re.MULTILINE), "the panel's lr row")
         lines = term.lines()
         fit = box_titled(lines, "fit")
         assert fit is not None and fit.rows >= 8, "\n".join(lines)

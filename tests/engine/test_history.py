@@ -2,6 +2,9 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from engine.descent.history import History
 
@@ -64,3 +67,44 @@ def test_wrong_number_of_values_and_tiny_capacity_are_refused():
         history.append(0, 1.0)
     with pytest.raises(ValueError, match="capacity"):
         History(capacity=3)
+
+
+def _same(a: History, b: History) -> None:
+    np.testing.assert_array_equal(a.rows(), b.rows())
+    assert (a.stride, a.appended, a._latest, a._lowest, a._highest) == (b.stride, b.appended, b._latest, b._lowest, b._highest)
+
+
+losses_drawn = st.lists(
+    st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64), st.sampled_from([0.0, 1.0, 1.0, 2.0])), max_size=300
+)
+
+
+@given(losses=losses_drawn, cuts=st.lists(st.integers(0, 300), max_size=8), capacity=st.integers(5, 40))
+@hyp_settings(max_examples=300, deadline=None)
+def test_extend_keeps_exactly_the_rows_that_one_append_each_keeps(losses, cuts, capacity):
+    """A turbo frame's rows in one call: the same store, stride, newest row and extremes (NaN, ∞ and ties included)."""
+    one_by_one, in_batches = History(capacity), History(capacity)
+    for step, loss in enumerate(losses):
+        one_by_one.append(step, loss)
+    bounds = [0, *sorted(min(cut, len(losses)) for cut in cuts), len(losses)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        in_batches.extend(list(range(start, end)), losses[start:end])
+    _same(one_by_one, in_batches)
+
+
+def test_extend_over_a_million_rows_halves_as_appends_do():
+    one_by_one, in_batches = History(4096), History(4096)
+    losses = (1.0 / (1.0 + np.arange(1_000_000))).tolist()
+    for step, loss in enumerate(losses):
+        one_by_one.append(step, loss)
+    for start in range(0, len(losses), 3_517):  # a frame's worth at a time, not a power of two
+        in_batches.extend(list(range(start, min(start + 3_517, len(losses)))), losses[start : start + 3_517])
+    _same(one_by_one, in_batches)
+    assert in_batches.stride == 256 and len(in_batches.rows()) <= 4096
+
+
+def test_extend_refuses_what_append_would():
+    with pytest.raises(ValueError, match="3 steps but 2 losses"):
+        History(10).extend([0, 1, 2], [1.0, 2.0])
+    with pytest.raises(ValueError, match="values a row"):
+        History(10, columns=3).extend([0], [1.0])

@@ -117,7 +117,7 @@ async def test_the_data_field_refuses_a_file_outside_beside_the_field_and_reads_
         screen = app.screen
         await wait_for_state(pilot, "ready")
         await type_into(pilot, "data", "../outside.csv")
-        error = screen.query_one("#setting-data").parent.parent.query_one(".setting-error")
+        error = screen.query_one("#setting-data").parent.query_one(".setting-error")
         assert error.display and "only files inside the host's data folder" in str(error.render())
         await pilot.press("enter")
         await pilot.pause()

@@ -22,6 +22,7 @@ from tui.screens.race_status import race_status
 from tui.widgets.plotting.glyphs import glyphs_of, translate_text
 from tui.widgets.race_landscape import RaceLandscapeView
 from tui.widgets.race_plots import RaceFitPlot, RaceLossPlot
+from tui.workers.heap import freeze_once
 from tui.workers.pace import Pace
 from tui.workers.race_preparing import RaceReady, prepare_race
 from tui.workers.race_runner import RaceFrame, RaceRunner
@@ -145,6 +146,7 @@ class RaceScreen(Screen):
 
     @on(RaceReady)
     def _ready(self, message: RaceReady) -> None:
+        freeze_once()  # tui/workers/heap.py
         if not self.life.is_current(message.run_id):
             return
         path_every = self.insight.ready(message.racers, message.optimum, message.analysis)

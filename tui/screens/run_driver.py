@@ -11,6 +11,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from engine.settings.run_settings import Settings
 from tui.widgets.landscape_view import LandscapeView
 from tui.widgets.parameter_panel import FIELDS, ParameterPanel
+from tui.workers.heap import freeze_once
 from tui.workers.preparing import DataReady, DataWaiting, PrepareFailed, ProblemReady, prepare
 from tui.workers.runner import Frame, Runner
 
@@ -187,6 +188,7 @@ class RunDriver:
         if not screen.life.is_current(message.run_id):
             return
         screen.problem = message.problem
+        freeze_once()  # torch and the screen are all there: out of the collector's way (tui/workers/heap.py)
         live, path_every = screen.insight.ready(message, screen.settings)
         generator = screen.learner.rewind.recorded(message.generator, first=message.first)
         screen.runner = Runner(generator, message.run_id, analysis=live, path_every=path_every)

@@ -91,9 +91,7 @@ class LossPlot(LayeredPlot):
         return log10_excess(losses, self.optimum_loss)
 
     def add(self, steps: list[int], losses: list[float]) -> None:
-        history = self.history
-        for step, loss in zip(steps, losses, strict=True):
-            history.append(step, loss)
+        self.history.extend(steps, losses)
         if self._grow_limits(self.transform(losses)):
             self.refresh()
         else:

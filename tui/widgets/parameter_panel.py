@@ -11,8 +11,9 @@ from dataclasses import Field, dataclass, field, fields
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from engine.settings.run_settings import Settings
@@ -36,8 +37,11 @@ class OnOff(Checkbox):
         super().watch_value()
 
 
-class SettingRow(Vertical):
-    """A setting's name, its control, and (when the value is bad) why."""
+class SettingRow(Widget):
+    """A setting's name, its control, and (when the value is bad) why: a grid of three widgets (app.tcss), no more.
+
+    The compositor repaints every widget on a line it redraws, and a turbo run's status line spans the panel's lines
+    ten times a second: a wrapper per row was a fifth of the panel's widgets."""
 
     def __init__(self, field: Field, control) -> None:
         super().__init__(classes="setting-row")
@@ -46,9 +50,8 @@ class SettingRow(Vertical):
         self.error = Static("", classes="setting-error")
 
     def compose(self):
-        with Horizontal(classes="setting-line"):
-            yield Label(self.field.name, classes="setting-name").with_tooltip(self.field.metadata["help"])
-            yield self.control
+        yield Label(self.field.name, classes="setting-name").with_tooltip(self.field.metadata["help"])
+        yield self.control
         yield self.error
 
     def show_error(self, message: str | None) -> None:

@@ -159,9 +159,7 @@ class RaceLossPlot(_RacePlot):
 
     def add(self, steps: dict[str, list[int]], losses: dict[str, list[float]]) -> None:
         for name in self.names:
-            history = self.histories[name]
-            for step, loss in zip(steps.get(name, []), losses.get(name, []), strict=True):
-                history.append(step, loss)
+            self.histories[name].extend(steps.get(name, []), losses.get(name, []))
         self.redraw()
 
     def on_resize(self) -> None:
