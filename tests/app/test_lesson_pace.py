@@ -33,7 +33,7 @@ def _run(monkeypatch, pace: Pace, steps: int, step_s: float = 1e-5, change=None)
     monkeypatch.setattr(pace_module, "time", clock)
     loop, taken_at = PacedLoop(), []
 
-    def take() -> int:
+    def take(most, until) -> int:
         clock.now += clock.step_s
         taken_at.append(clock.now)
         if change is not None:
@@ -102,7 +102,7 @@ def test_the_steps_per_second_shown_are_the_rate_of_the_last_window(monkeypatch,
     pace = Pace(fps=20)
     pace.turbo = True
 
-    def take() -> int:
+    def take(most, until) -> int:
         clock.now += step_s
         taken.append(clock.now)
         return 1
@@ -129,7 +129,7 @@ def test_steps_that_come_in_bursts_read_as_their_average_rate(monkeypatch):
     pace = Pace(fps=20)
     pace.turbo = True
 
-    def take() -> int:
+    def take(most, until) -> int:
         taken.append(clock.now)
         clock.now += 0.002 if len(taken) % 250 else 1.0  # 250 steps in 0.5 s, then a 1 s gap: 167 a second
         return 1
@@ -152,7 +152,7 @@ def test_turbo_draws_at_most_turbo_fps_frames_a_second_and_the_apps_fps_again_wh
     pace = Pace(fps=20)
     pace.turbo = True
 
-    def take() -> int:
+    def take(most, until) -> int:
         clock.now += clock.step_s
         if clock.now >= 4.0 and pace.turbo:
             pace.toggle_turbo()  # `t` again after 4 s: back to a fixed pace and the app's 20 frames a second

@@ -35,8 +35,8 @@ def judged(kind, settings, raw_kappa=None):
     if isinstance(question, str):
         return None, None
     tape = Tape()
-    for _ in tape.recorded(descend(problem)):
-        pass
+    for snapshot in descend(problem):
+        tape.add(snapshot)
     return question, observe(question, tape.snapshots(), analysis, optimum, problem)
 
 

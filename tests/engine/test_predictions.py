@@ -139,15 +139,16 @@ def test_the_tape_stays_bounded_and_evenly_spread_over_a_long_run():
 
 def test_a_branch_drops_later_steps_and_refuses_the_old_branchs_appends():
     tape = Tape(capacity=100, head=8)
-    old = tape.recorded(iter([snap(s) for s in range(40)]))
-    for _ in range(30):
-        next(old)
+    old = tape.generation
+    for step in range(30):
+        tape.add(snap(step), old)
     tape.truncate(12)
     assert tape.steps()[-1] == 12
-    next(old)  # the cancelled worker takes one more step: not this branch's
+    tape.add(snap(30), old)  # the cancelled worker takes one more step: not this branch's
     assert tape.steps()[-1] == 12
-    for _ in tape.recorded(iter([snap(s) for s in range(13, 20)])):
-        pass
+    new = tape.generation
+    for step in range(13, 20):
+        tape.add(snap(step), new)
     assert tape.steps() == list(range(20))
 
 

@@ -47,11 +47,11 @@ class Rewind:
         """A new run is being made: a new tape."""
         self.tape, self.shown, self.live = Tape(), None, None
 
-    def recorded(self, snapshots, first=None):
-        """`snapshots` kept on the tape as the worker pulls them (`first`, already pulled, kept now)."""
+    def tape_from(self, first=None):
+        """The tape a new Runner records on (tui.workers.runner), `first` (already pulled) kept on it now."""
         if first is not None:
             self.tape.add(first)
-        return self.tape.recorded(snapshots)
+        return self.tape
 
     # ── moving ───────────────────────────────────────────────────────────────
     def move(self, by: int, far: bool = False) -> None:

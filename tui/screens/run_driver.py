@@ -121,11 +121,12 @@ class RunDriver:
         screen.learner.rewind.branch(snapshot)  # from a rewound step: the later history goes
         problem, generator = go_on(screen.problem, settings, snapshot.vector, snapshot.step)
         # pulled in the worker, once the old one has stopped; its first snapshot is θ as shown already
-        steps = screen.learner.rewind.recorded(itertools.islice(old.then(generator), 1, None))
+        steps = itertools.islice(old.then(generator), 1, None)
         screen.settings, screen.problem = settings, problem
         screen.panel.set_applied(settings)
         # a new run_id: a frame the old worker still posts (a step past this one, at the old lr) is ignored
-        screen.runner = Runner(steps, screen.life.steer(snapshot.step), analysis=old.analysis, path_every=old.path_every)
+        tape = screen.learner.rewind.tape_from()  # after branch(): this runner's appends are the new branch's
+        screen.runner = Runner(steps, screen.life.steer(snapshot.step), analysis=old.analysis, path_every=old.path_every, tape=tape)
         if snapshot.step:
             screen.loss.mark(snapshot.step, settings.steps)
         else:
@@ -190,8 +191,8 @@ class RunDriver:
         screen.problem = message.problem
         freeze_once()  # torch and the screen are all there: out of the collector's way (tui/workers/heap.py)
         live, path_every = screen.insight.ready(message, screen.settings)
-        generator = screen.learner.rewind.recorded(message.generator, first=message.first)
-        screen.runner = Runner(generator, message.run_id, analysis=live, path_every=path_every)
+        tape = screen.learner.rewind.tape_from(first=message.first)
+        screen.runner = Runner(message.generator, message.run_id, analysis=live, path_every=path_every, tape=tape)
         fit = screen.fit
         optimum = message.optimum
         fit.show_optimum(None if optimum is None else screen.problem.model.curve(optimum.vector, fit.curve_x))

@@ -16,9 +16,10 @@ DEFAULT_FPS, MAX_FPS = 20, 60
 """The app's frame rate (`--fps`): the UI is fed at most this many frames a second, whatever the step rate."""
 LITE_FPS = 10
 """`--lite`'s frame rate, for slow links."""
-TURBO_FPS = 10
+TURBO_FPS = 5
 """Turbo's frame rate, when the app's is higher: the UI holds the GIL while it draws a frame (a few ms of Python
-at 100×30), and the stepping thread waits that long; at 20 frames a second turbo made 0.7× `descent run`'s steps/s."""
+at 100×30), and the stepping thread waits that long. Turbo is for speed: at 20 frames a second it made 0.7×
+`descent run`'s steps/s; at 10, 0.86–0.87× and at 5, 0.87–0.90× here (benchmarks/tui_speed.py, two runs each)."""
 MIN_RATE, MAX_RATE = 0.25, 1e7
 """`-` goes down to a step every 4 s: the demo starts at 1.25/s, and slower than it must still be possible."""
 DEMO_SECONDS, DEMO_STEPS = 8.0, 1000
@@ -111,7 +112,8 @@ class PacedLoop:
         finished: Callable[[], bool],
         limit: int | None = None,
     ) -> None:
-        """Call `take` (one step; it returns how many it took, 0 or 1) until finished, cancelled or `limit` steps.
+        """Call `take(most, until)` until finished, cancelled or `limit` steps: it takes up to `most` steps (a race: one
+        round) until the clock passes `until`, one at least unless there are none left, and returns how many.
 
         `post_frame(final, rate)` posts what has gathered since the last frame, and says whether it posted one.
         """
@@ -136,8 +138,11 @@ class PacedLoop:
                 if cancelled() or finished():
                     stop = True
                     break
-                taken += take()
-                budget -= 1
+                most = budget if limit is None else min(budget, limit - taken)
+                # a slice of the frame at most: a cancel (pause, a new setting) is seen within SLICE_S
+                got = take(most, min(next_frame, time.perf_counter() + SLICE_S))
+                taken += got
+                budget -= got
                 if finished() or (limit is not None and taken >= limit):
                     stop = True
                     break
@@ -164,9 +169,12 @@ class PacedLoop:
             next_frame = max(next_frame + pace.frame_s, time.perf_counter())  # read each frame: `t` may come mid-run
 
 
-FOLD_EVERY = 8192
-"""Pending losses read into numbers once this many gather for one racer (a UI that draws nothing for a long
-while must not hold a tensor per step)."""
+SLICE_S = 0.005
+"""The longest `take` steps before the loop looks at `cancelled` again (a step of a million points: one step)."""
+FOLD_EVERY = 256
+"""Pending losses read into numbers once this many gather for one racer. A tensor held per step until the frame
+(thousands in turbo) made each step allocate cold memory: at 100 points, reading every 256 steps took 0.4 µs a
+step less than every 8,192 (2% of a step). On a GPU that is one transfer per 256 steps, not per step."""
 
 
 class FrameLosses:

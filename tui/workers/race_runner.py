@@ -64,8 +64,8 @@ class RaceRunner:
         steps: dict[str, list[int]] = {name: [] for name in names}
         losses = FrameLosses(names)
 
-        def take() -> int:
-            return self._round(steps, losses)
+        def take(most: float, until: float) -> int:
+            return self._round(steps, losses)  # one round of every racer: one step of the pace's budget
 
         def post_frame(final: bool, rate: float) -> bool:
             nonlocal steps

@@ -7,6 +7,7 @@ loop, shared with the race.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 from textual.message import Message
@@ -40,8 +41,12 @@ class Frame(Message):
 class Runner:
     """One run's generator, pulled by one worker at a time (pause and resume keep pulling the same one)."""
 
-    def __init__(self, generator: Iterator, run_id: int, analysis=None, path_every: int = 0) -> None:
+    def __init__(self, generator: Iterator, run_id: int, analysis=None, path_every: int = 0, tape=None) -> None:
         self.generator = generator
+        self.tape = tape if tape is not None else NO_TAPE
+        """The rewind tape (engine.descent.history.Tape) this run's snapshots go on, in the stepping thread."""
+        self.generation = self.tape.generation
+        """The tape's branch when this runner was made: after a truncate its appends are refused."""
         self.run_id = run_id
         self.analysis = analysis
         """A `LiveAnalysis`: asked once per frame here, in the thread that steps, because for a model not
@@ -69,33 +74,46 @@ class Runner:
         losses = FrameLosses([None])
         path: list = []
         latest = None
+        tape, generation = self.tape, self.generation
 
-        def take() -> int:
+        def take(most: float, until: float) -> int:
+            """Up to `most` steps, until the clock passes `until` (one step at least): how many it took.
+
+            One loop over the generator for many steps, the per-step work written out in it: at 100 points a
+            step is ~19 µs and each call and lookup per step shows in turbo's steps/s (benchmarks/tui_speed.py)."""
             nonlocal latest
+            taken, keep, add_loss, clock, path_every = 0, steps.append, losses.add, time.perf_counter, self.path_every
             try:
-                snapshot = next(self.generator, None)
+                for snapshot in self.generator:
+                    latest = snapshot
+                    if snapshot.step >= tape.wanted:  # most steps: the tape keeps them only as the newest (post_frame)
+                        tape.add(snapshot, generation)
+                    keep(snapshot.step)
+                    add_loss(None, snapshot)
+                    if path_every and snapshot.step % path_every == 0:
+                        path.append(snapshot.vector.copy())
+                    taken += 1
+                    if snapshot.finished:
+                        self.exhausted = True
+                        return taken
+                    if taken >= most or clock() >= until:
+                        return taken
             except Exception:
                 # a generator that raised is finished: show the steps it did take, then let the worker report it
                 self.exhausted = True
                 if latest is not None:
+                    tape.add(latest, generation)
                     post(Frame(self.run_id, serial, latest, steps, losses.read()[None], self._loop.rate, final=True))
                 raise
-            if snapshot is None:
-                self.exhausted = True
-                return 0
-            latest = snapshot
-            steps.append(snapshot.step)
-            losses.add(None, snapshot)
-            if self.path_every and snapshot.step % self.path_every == 0:
-                path.append(snapshot.vector.copy())
-            if snapshot.finished:
-                self.exhausted = True
-            return 1
+            self.exhausted = True  # the generator ended without a last snapshot
+            return taken
 
         def post_frame(final: bool, rate: float) -> bool:
             nonlocal steps, path
             if latest is None and not final:
                 return False
+            if latest is not None:
+                tape.add(latest, generation)  # the newest step: a rewind from here starts at it
             analysis = None if latest is None else self._analyse(latest)
             post(Frame(self.run_id, serial, latest, steps, losses.read()[None], rate, final=final, analysis=analysis, path=path))
             steps, path = [], []
@@ -111,3 +129,16 @@ class Runner:
             return self.analysis.at(snapshot)
         except (RuntimeError, ValueError):
             return None  # an estimate that fails (odd model, out of memory) must not stop the run
+
+
+class _NoTape:
+    """A runner's tape when it has none (the race's tests, the benchmarks): wants no step."""
+
+    wanted = float("inf")
+    generation = 0
+
+    def add(self, snapshot, generation=None) -> None:
+        pass
+
+
+NO_TAPE = _NoTape()
