@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -102,7 +104,8 @@ class MainScreen(Screen):
             self.analysis_panel, self.landscape, self.autograd, self.fit, self.loss, self.notify, self.query_one(LossCurveView)
         )
         self.exporter = Exporter(self)
-        self.teaching = Teaching(self, self.driver)
+        views = SimpleNamespace(plots=self.query_one("#plots"), fit=self.fit, loss=self.loss, autograd=self.autograd)
+        self.teaching = Teaching(self, self.driver, views)
         self.learner = self.teaching.learner  # the driver records on its tape; the tour asks its questions
         self.valley = Valley(self)
         self.focus_plot()

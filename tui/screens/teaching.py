@@ -45,10 +45,12 @@ TOUR_ACTIONS = ("tour_next", "tour_back", "tour_leave")
 class Teaching:
     """The tour and the code pane of one MainScreen."""
 
-    def __init__(self, screen, driver) -> None:
+    def __init__(self, screen, driver, views) -> None:
         self.screen = screen
         self.driver = driver
         """The screen's RunDriver (tui/screens/run_driver.py): a step, a pause, a stop's run."""
+        self.views = views
+        """The screen's widgets this switches or draws on: `plots` (where the code pane goes), `fit`, `loss`, `autograd`."""
         self.code = None
         """The CodePane, once c (or the tour) asked for it."""
         self.tour = None
@@ -99,7 +101,7 @@ class Teaching:
 
             self.code = CodePane(id="code")
             self.code.display = False
-            self.screen.query_one("#plots").mount(self.code)
+            self.views.plots.mount(self.code)
             self.code.set_interval(0.25, self.follow)
         return self.code
 
@@ -112,8 +114,8 @@ class Teaching:
             return
         screen, code = self.screen, self.code_pane()
         code.display = shown
-        screen.loss.display = not shown
-        screen.autograd.display = False
+        self.views.loss.display = not shown
+        self.views.autograd.display = False
         if shown:
             self.follow()
             if focus:
@@ -186,14 +188,14 @@ class Teaching:
         code.show_phase(phase)
         if phase.name == "forward":
             x, y = problem.dataset.x[problem.train], problem.dataset.y[problem.train]
-            screen.fit.show_residuals((x, y, phase.predictions))
+            self.views.fit.show_residuals((x, y, phase.predictions))
         elif phase.name == "update":
             code.phases = None  # the pane keeps showing the update until the next n
-            screen.fit.show_residuals(None)  # they were to the line before the update
+            self.views.fit.show_residuals(None)  # they were to the line before the update
             self.driver.step()
 
     def _end_walk(self) -> None:
         if self.code is not None:
             self.code.end_step()
         self.walked_from = None
-        self.screen.fit.show_residuals(None)
+        self.views.fit.show_residuals(None)
