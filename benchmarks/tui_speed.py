@@ -2,6 +2,9 @@
 and how fast a key is answered during a 1,000,000-point run.
 
 Targets: the app reaches ≥ 90% of `descent run`'s steps/s; a key is answered within 100 ms.
+Each figure comes from a fresh process, as a person gets it (`descent` runs one app per process): `descent run`
+as the CLI, the app's turbo run through `--app-round` here. Several apps in one process measured the later ones
+with the earlier ones' heap still there (the first app's is frozen: tui/workers/heap.py).
 Usage: python benchmarks/tui_speed.py [--steps 100000] [--device cpu]
 """
 
@@ -37,6 +40,14 @@ async def _wait(pilot, condition, timeout: float = 600.0, poll: float = 0.02) ->
         if time.monotonic() > deadline:
             raise TimeoutError("the app did not get there in time")
         await asyncio.sleep(poll)
+
+
+def app_rate_in_process(steps: int, device: str) -> tuple[float, float]:
+    """`app_rate` in a fresh Python, as `headless_rate` runs `descent run`."""
+    command = [sys.executable, "-m", "benchmarks.tui_speed", "--app-round", "--steps", str(steps), "--device", device]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    rate, figure = json.loads(done.stdout)
+    return rate, figure
 
 
 async def app_rate(steps: int, device: str) -> tuple[float, float]:
@@ -84,17 +95,21 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--points-for-keys", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3, help="alternate headless and app runs; medians are compared")
+    parser.add_argument("--app-round", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.app_round:  # one app's turbo run in this fresh process: (steps/s, its status line's figure) as JSON
+        print(json.dumps(asyncio.run(app_rate(args.steps, args.device))))
+        return
 
     headless_rates, app_rates, worker_figures = [], [], []
     for _ in range(args.rounds):
         headless_rates.append(headless_rate(args.steps, args.device))
-        in_app, worker_figure = asyncio.run(app_rate(args.steps, args.device))
+        in_app, worker_figure = app_rate_in_process(args.steps, args.device)
         app_rates.append(in_app)
         worker_figures.append(worker_figure)
     headless, in_app, worker_figure = map(statistics.median, (headless_rates, app_rates, worker_figures))
     ratio = in_app / headless
-    print(f"{args.steps:,} steps, {args.device}, 100 points, turbo; medians of {args.rounds} alternating rounds")
+    print(f"{args.steps:,} steps, {args.device}, 100 points, turbo; medians of {args.rounds} alternating rounds, each in a fresh process")
     print("  rounds, headless: " + ", ".join(f"{r:,.0f}" for r in headless_rates) + "   app: " + ", ".join(f"{r:,.0f}" for r in app_rates))
     print(f"  descent run (headless): {headless:12,.0f} steps/s")
     print(f"  app (Pilot, turbo):     {in_app:12,.0f} steps/s   (its status line, median: {worker_figure:,.0f})")

@@ -61,7 +61,8 @@ def descend(problem: Problem) -> Iterator[Snapshot]:
             backward = _flattened(backward)
     else:
         gradient_at, update = _through_torch_optim(optimizer, model.tensors, clears=not problem.forgets_grad_reset)
-    watch = DivergenceWatch(problem.device).check
+    watching = DivergenceWatch(problem.device)
+    watch = watching.check
     last = settings.steps
     step = 0
     # At 100 points a step is ~30 µs, so each µs of Python shows: the loop is written out flat.
@@ -83,7 +84,7 @@ def descend(problem: Problem) -> Iterator[Snapshot]:
                 plain_update(gradient)
             else:
                 update(objective)
-        yield Snapshot(step, values, layout, status, diverged_at)
+        yield Snapshot(step, values, layout, status, diverged_at, watching.read)
         if status != "running":
             return
         step += 1

@@ -38,13 +38,15 @@ class DivergenceWatch:
         """Losses not yet read (on an accelerator)."""
         self.limit: float | None = None
         """The divergence threshold, once the first loss is known."""
+        self.read: float | None = None
+        """The last step's loss as a number, where it was read one step at a time (a CPU); None on an accelerator."""
         # Chosen once: the loop calls `check` every step, and at 100 points each branch and call shows.
         self.check = self._read_each if on_cpu else self._read_in_groups
         """check(step, loss, final) → (status, diverged_at) after `step`, whose loss is `loss`;
         `final` when it is the last step asked for. Status is running, done or diverged."""
 
     def _read_each(self, step: int, loss: torch.Tensor, final: bool) -> tuple[str, int | None]:
-        value = loss.item()
+        value = self.read = loss.item()
         if self.limit is None:
             self.limit = divergence_limit(value)
         if not value <= self.limit:  # also true for nan

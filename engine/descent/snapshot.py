@@ -56,11 +56,16 @@ class Snapshot:
     """running, done (every step taken) or diverged (the loss blew up; the run ends here)."""
     diverged_at: int | None = None
     """The first step whose loss was not finite or above 1e6 × the first loss."""
+    loss_read: float | None = None
+    """The loss as a number where the divergence check already read it (a CPU reads each step's): a consumer that
+    wants every loss takes it here instead of holding `values` (tui.workers.pace.FrameLosses); None on a GPU."""
 
-    def __init__(self, step: int, values: torch.Tensor, layout: Layout, status: str, diverged_at: int | None = None) -> None:
-        # One dict update, where a frozen dataclass's own __init__ makes five object.__setattr__ calls:
+    def __init__(
+        self, step: int, values: torch.Tensor, layout: Layout, status: str, diverged_at: int | None = None, loss_read: float | None = None
+    ) -> None:
+        # One dict update, where a frozen dataclass's own __init__ makes six object.__setattr__ calls:
         # ~0.5 µs a snapshot, 2% of a step at 100 points. Still frozen: assignment raises afterwards.
-        self.__dict__.update(step=step, values=values, layout=layout, status=status, diverged_at=diverged_at)
+        self.__dict__.update(step=step, values=values, layout=layout, status=status, diverged_at=diverged_at, loss_read=loss_read)
 
     @cached_property
     def host(self) -> np.ndarray:

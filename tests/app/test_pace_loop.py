@@ -21,6 +21,7 @@ class FakeSnapshot:
     values: torch.Tensor
     finished: bool = False
     status: str = "running"
+    loss_read: float | None = None
 
 
 def fake_descent(steps: int, scale: float = 1.0):

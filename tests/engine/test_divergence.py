@@ -62,3 +62,22 @@ def test_on_a_gpu_the_last_step_is_read_at_once():
     said = watch_run(GPU, [1.0, 0.5, 0.25])
     assert said == [("running", None), ("running", None), ("done", None)]
     assert watch_run(GPU, [1.0, 0.5, 3e6])[-1] == ("diverged", 2)
+
+
+def test_a_cpu_run_hands_each_loss_over_as_the_check_read_it():
+    """Snapshot.loss_read is the loss the CPU's check read, exactly `values[0]`: the app keeps it instead of a tensor."""
+    from engine.descent.descend import descend
+    from engine.descent.problem import make_problem
+    from engine.settings.run_settings import Settings
+
+    for settings in (Settings(steps=40), Settings(steps=40, dtype="float64", optimizer="adam", lr=0.05), Settings(steps=40, lr=1.0)):
+        snapshots = list(descend(make_problem(settings)))
+        assert all(s.loss_read == s.values[0].item() or math.isnan(s.loss_read) for s in snapshots)
+        assert all(isinstance(s.loss_read, float) for s in snapshots)
+    assert snapshots[-1].status == "diverged"  # lr 1.0: the diverged step carries its loss too
+
+
+def test_an_accelerator_watch_reads_no_single_loss():
+    watch = DivergenceWatch(GPU)
+    watch.check(0, torch.tensor(1.0), False)
+    assert watch.read is None  # read in groups: a step has no number of its own (FrameLosses reads its tensor)

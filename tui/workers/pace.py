@@ -172,17 +172,17 @@ class PacedLoop:
 SLICE_S = 0.005
 """The longest `take` steps before the loop looks at `cancelled` again (a step of a million points: one step)."""
 FOLD_EVERY = 256
-"""Pending losses read into numbers once this many gather for one racer. A tensor held per step until the frame
-(thousands in turbo) made each step allocate cold memory: at 100 points, reading every 256 steps took 0.4 µs a
-step less than every 8,192 (2% of a step). On a GPU that is one transfer per 256 steps, not per step."""
+"""Pending losses read into numbers once this many gather for one racer: on a GPU, where a step keeps a tensor,
+one transfer per 256 steps (the divergence check syncs every 64 already); a UI that draws nothing for a long while
+then holds no tensor per step."""
 
 
 class FrameLosses:
     """The losses gathered for the next frame, per racer (a single run is one racer).
 
-    A step only keeps its snapshot's tensor (reading one loss costs ~1.7 µs, 3-5% of a step at 100 points);
-    every racer's losses are read when the frame is posted, in one stack and one transfer: on a GPU, one
-    device sync per frame, not one per step.
+    On a CPU the engine has read each step's loss already (its divergence check: `Snapshot.loss_read`), and a
+    step keeps that number. On a GPU a step keeps its snapshot's tensor (reading one loss there is a device sync)
+    and the tensors are read in one stack and one transfer, when the frame is posted or FOLD_EVERY gather.
     """
 
     def __init__(self, names) -> None:
@@ -192,7 +192,8 @@ class FrameLosses:
 
     def add(self, name: str, snapshot) -> None:
         pending = self._pending[name]
-        pending.append(snapshot.values)
+        read = snapshot.loss_read  # a number already (a CPU's run): holding a tensor per step cost ~0.6 µs a step
+        pending.append(snapshot.values if read is None else read)
         if len(pending) >= FOLD_EVERY:
             self._folded[name] += _read(pending)
             pending.clear()
