@@ -71,8 +71,8 @@ class DescentApp(App):
         return hangup_safe(super().get_driver_class())
 
     def on_load(self) -> None:
-        # Before the driver starts: until now a stop signal raises Stopped wherever the main thread is (tui/cli/stopping),
-        # and raised inside Textual's start (its writer thread's queue) it left a process that never exited.
+        # Before the driver starts, so a stop signal ends the app as q does from then on: until here tui/cli/stopping's
+        # handler raises Stopped wherever the main thread is, Textual's own start included.
         self._signals = exit_on_signals(self)
 
     def on_mount(self) -> None:
