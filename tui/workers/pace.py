@@ -19,7 +19,8 @@ LITE_FPS = 10
 TURBO_FPS = 5
 """Turbo's frame rate, when the app's is higher: the UI holds the GIL while it draws a frame (a few ms of Python
 at 100×30), and the stepping thread waits that long. Turbo is for speed: at 20 frames a second it made 0.7×
-`descent run`'s steps/s; at 10, 0.86–0.87× and at 5, 0.87–0.90× here (benchmarks/tui_speed.py, two runs each)."""
+`descent run`'s steps/s; at 10, 0.86–0.87× and at 5, 0.87–0.90× here (benchmarks/tui_speed.py: two runs at 10, four
+at 5, before the heap's young generation was widened: tui/workers/heap.py)."""
 MIN_RATE, MAX_RATE = 0.25, 1e7
 """`-` goes down to a step every 4 s: the demo starts at 1.25/s, and slower than it must still be possible."""
 DEMO_SECONDS, DEMO_STEPS = 8.0, 1000
