@@ -38,3 +38,23 @@ def test_a_csv_shows_its_facts_axis_names_and_points(study_csv, survey_csv, name
         assert points_drawn(fit) == len(STUDY), plot_text(term.lines(), fit)
         term.press("q")
         assert term.wait_exit() == 0
+
+
+@pytest.mark.slow
+def test_a_stream_with_lr_best_is_read_once(study_csv, tmp_path):
+    """`descent --data <(cat f.csv) --lr best`: the stream is read once, for best and for the run (read twice, the
+    second read found it empty and descent exited 2)."""
+    import os
+    import threading
+
+    fifo = tmp_path / "points.csv"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text(study_csv.read_text()), daemon=True)
+    writer.start()
+    with Terminal("--data", str(fifo), "--lr", "best") as term:
+        term.wait_for("ready  step 0")
+        assert re.search(r"rows\s+10\b", term.text()), term.text()
+        assert not re.search(r"^lr +0\.0001\b", term.text(), re.M), term.text()  # best replaced the tutorial's lr
+        term.press("q")
+        assert term.wait_exit() == 0
+    writer.join(5)

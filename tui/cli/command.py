@@ -147,11 +147,11 @@ def run_command(argv: list[str] | None) -> int:
 
     record = effective_record(args)
     tour = args.command == "tour"
+    dataset = _dataset_or_fail(settings)  # once: a stream (`--data <(…)`) can be read only once
     if best:
         from tui.cli.best_run import best_or_fail
 
-        settings = best_or_fail(settings, best, _dataset_or_fail(settings))
-    dataset = _dataset_or_fail(settings)
+        settings = best_or_fail(settings, best, dataset)  # lr and β only: the points stay the same
     app = make_app(settings, fps=args.fps, dataset=dataset, race=None if tour else args.race, lite=args.lite, tour=tour, glyphs=args.glyphs)
     app.autoplay, app.loop = getattr(args, "autoplay", None), getattr(args, "loop", False)
     if args.theme:
