@@ -47,14 +47,14 @@ class Terminal:
         children = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout.split()
         return int(children[0])
 
-    def wait_for(self, text: str, timeout: float = 30, then=lambda rest: True) -> str:
+    def wait_for(self, text: str, timeout: float = 30, then=lambda rest: True, poll: float = 0.1) -> str:
         """The screen once `text` shows and what follows it satisfies `then` (a line may be printed after its neighbour)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
             if text in screen and then(screen.split(text, 1)[1]):
                 return screen
-            time.sleep(0.1)
+            time.sleep(poll)
         raise AssertionError(f"{text!r} never showed; the screen:\n{self.screen()}")
 
     def _tmux(self, *args: str) -> subprocess.CompletedProcess:
@@ -115,18 +115,9 @@ def test_closing_the_window_as_the_first_screen_shows_ends_the_app():
     process that never exited, 8 times in 8 here once the points came before the panel (benchmarks/startup.py).
     """
     for _ in range(3):
-        name = f"descent-hangup-{uuid.uuid4().hex[:8]}"
-        command = shlex.join(["env", f"PYTHONPATH={ROOT}", sys.executable, "-m", "tui.cli"])
-        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "-c", str(ROOT), command], check=True)
-        try:
-            pane = subprocess.run(["tmux", "display-message", "-p", "-t", name, "#{pane_pid}"], capture_output=True, text=True)
-            pid = int(pane.stdout.strip())
-            deadline = time.monotonic() + 30
-            while "⠶⠶ points" not in subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout:
-                assert time.monotonic() < deadline, "the points never showed"
-                time.sleep(0.01)
-        finally:
-            subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        with Terminal() as term:  # leaving the block closes the window (tmux kill-session)
+            term.wait_for("⠶⠶ points", poll=0.01)
+            pid = term.app_pid()
         deadline = time.monotonic() + 30  # a bound for a loaded machine, not a measurement
         while _alive(pid):
             if time.monotonic() > deadline:
