@@ -109,14 +109,20 @@ async def test_the_tour_asks_at_four_stops_and_keeps_the_score():
         assert "you predicted 2 of 4 right (1 skipped)" in panel_text(app)
 
 
+async def run_to_the_end(pilot):
+    """The app's run, in turbo, from ready to done: its screen."""
+    screen = pilot.app.screen
+    await wait_for_state(pilot, "ready")
+    screen.pace.toggle_turbo()
+    await pilot.press("space")
+    await wait_for_state(pilot, "done", timeout=60)
+    return screen
+
+
 async def test_rewinding_a_finished_run_shows_that_step_and_space_goes_on_from_there():
     app = make_app(FAST)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        await wait_for_state(pilot, "ready")
-        screen.pace.toggle_turbo()
-        await pilot.press("space")
-        await wait_for_state(pilot, "done", timeout=60)
+        screen = await run_to_the_end(pilot)
         final = screen.snapshot
         await pilot.press("left_square_bracket")
         assert screen.snapshot.step == 199 and "step 199 / 200 · rewound" in status_text(app)
@@ -153,11 +159,7 @@ async def test_a_thinned_history_says_so_and_a_question_from_a_rewound_step_watc
     monkeypatch.setattr(rewind, "Tape", functools.partial(rewind.Tape, capacity=16, head=4))  # thinned after 20 steps
     app = make_app(FAST.with_changes(lr=2.9e-4, steps=300))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        await wait_for_state(pilot, "ready")
-        screen.pace.toggle_turbo()
-        await pilot.press("space")
-        await wait_for_state(pilot, "done", timeout=60)
+        screen = await run_to_the_end(pilot)
         tape = screen.learner.rewind.tape
         assert tape.decimated and len(tape.steps()) <= 16 + 4 + 1
         await pilot.press("left_curly_bracket", "left_curly_bracket")
@@ -180,11 +182,7 @@ async def test_a_thinned_history_says_so_and_a_question_from_a_rewound_step_watc
 async def test_the_code_panes_phases_and_residuals_start_from_a_rewound_step():
     app = make_app(FAST)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        await wait_for_state(pilot, "ready")
-        screen.pace.toggle_turbo()
-        await pilot.press("space")
-        await wait_for_state(pilot, "done", timeout=60)
+        screen = await run_to_the_end(pilot)
         await pilot.press("left_curly_bracket")
         rewound = screen.snapshot
         assert rewound.step == 180
